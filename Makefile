@@ -1,0 +1,49 @@
+# The README's two commands: `make run` and `make test`. Each does all set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+TRANSLATIONS := shared/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup test-setup browser speech lint bench translations-extract clean
+
+run: setup
+	$(BIN)/jono init-db --demo
+	$(BIN)/jono serve --host $(HOST) --port $(PORT)
+
+test: test-setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: $(STAMP) node_modules/.package-lock.json $(MO_FILES)
+
+test-setup: setup browser
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+# Debian's Chromium for the Playwright tests (Playwright's own browser download cannot work here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
+
+translations-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules $(MO_FILES)

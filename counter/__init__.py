@@ -1,0 +1,10 @@
+"""Counter screens for clerks: call, recall, no-show, serve, finish, transfer."""
+
+
+def register(app) -> None:
+    """Register the counter's pages and API routes."""
+    from counter.api import api
+    from counter.routes import pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(api)

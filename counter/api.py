@@ -1,0 +1,203 @@
+"""Counter API: clerk sessions, choosing a counter, and the actions on waiting numbers.
+
+A clerk acts at the counter they opened; the counter comes from the server, never from the page.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from apiflask import APIBlueprint
+from flask import session
+
+from counter.schemas import (
+    ClerkSchema,
+    CounterStateSchema,
+    LoginSchema,
+    OpenCounterSchema,
+    TicketDetailSchema,
+    TransferSchema,
+)
+from shared import tickets
+from shared.app import get_db, jono
+from shared.counters import close_counters_of, counter_of, open_counter
+from shared.db import utc_text
+from shared.errors import DomainError
+from shared.realtime import publish
+from shared.schemas import ErrorSchema
+from shared.users import authenticate
+
+api = APIBlueprint("counter_api", __name__, url_prefix="/api/v1", tag="Counter")
+CLERK_ONLY = {"security": "clerkSession"}
+ERRORS = {
+    401: "Not logged in",
+    404: "Unknown ticket, queue or counter",
+    409: "Not allowed in the ticket's or counter's state",
+}
+
+
+def clerk_required(view):
+    """Refuse callers who are not logged in as a clerk or admin (401)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not session.get("clerk"):
+            raise DomainError("login_required", status=401)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def seated_counter() -> tuple[str, int]:
+    """The (service point, counter) the logged-in clerk opened, or a 409 asking to choose one."""
+    seat = counter_of(get_db(), session["clerk"])
+    if seat is None:
+        raise DomainError("no_counter", status=409)
+    return seat
+
+
+def ticket_detail(ticket: tickets.Ticket | None) -> dict | None:
+    """A ticket as the counter sees it, with the triage answers to verify."""
+    if ticket is None:
+        return None
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "queue": ticket.queue,
+        "status": ticket.status,
+        "party_size": ticket.party_size,
+        "language": ticket.language,
+        "category": ticket.category,
+        "triage_answers": ticket.triage_answers,
+        "counter": ticket.counter,
+        "clerk": ticket.clerk,
+        "issued_at": utc_text(ticket.issued_at),
+        "called_at": ticket.called_at and utc_text(ticket.called_at),
+    }
+
+
+@api.post("/session")
+@api.input(LoginSchema, arg_name="credentials")
+@api.output(ClerkSchema)
+@api.doc(operation_id="loginClerk", summary="Log a clerk in (sets the session cookie)",
+         responses={401: "Wrong user name or password"})
+def login(credentials: dict):
+    """Check the password and start a session."""
+    user = authenticate(get_db(), credentials["username"], credentials["password"])
+    if user is None:
+        raise DomainError("wrong_credentials", status=401)
+    language = session.get("language")
+    session.clear()  # a fresh session on login, so nothing from before carries over
+    if language:
+        session["language"] = language
+    session["clerk"], session["role"] = user.username, user.role
+    return {"username": user.username, "role": user.role}
+
+
+@api.delete("/session")
+@api.output({}, status_code=204)
+@api.doc(operation_id="logoutClerk", summary="Log out and free the clerk's counter", **CLERK_ONLY,
+         responses={401: "Not logged in"})
+@clerk_required
+def logout():
+    """End the session and close the counter the clerk held."""
+    publish(close_counters_of(get_db(), session["clerk"], jono().clock.now()))
+    session.clear()
+    return ""
+
+
+@api.get("/counter")
+@api.output(CounterStateSchema)
+@api.doc(operation_id="getCounterState", summary="The clerk, their counter and its current ticket",
+         **CLERK_ONLY, responses={401: "Not logged in"})
+@clerk_required
+def get_counter_state():
+    """Who is logged in, which counter they hold and the ticket it is handling."""
+    seat = counter_of(get_db(), session["clerk"])
+    current = tickets.current_ticket(get_db(), *seat) if seat else None
+    return {
+        "clerk": {"username": session["clerk"], "role": session.get("role")},
+        "service_point": seat and seat[0],
+        "counter": seat and seat[1],
+        "current_ticket": ticket_detail(current),
+    }
+
+
+@api.put("/counter")
+@api.input(OpenCounterSchema, arg_name="choice")
+@api.output(CounterStateSchema)
+@api.doc(operation_id="openCounter", summary="Sit at a counter (frees the clerk's previous one)",
+         **CLERK_ONLY, responses=ERRORS)
+@clerk_required
+def open_counter_route(choice: dict):
+    """Open the chosen counter for the logged-in clerk."""
+    state = jono()
+    events = open_counter(
+        get_db(), state.config, choice["service_point"], choice["counter"], session["clerk"], state.clock.now()
+    )
+    publish(events)
+    return get_counter_state()
+
+
+@api.post("/counter/call-next")
+@api.output(TicketDetailSchema)
+@api.doc(operation_id="callNextTicket", summary="Call the next number to the clerk's counter",
+         **CLERK_ONLY, responses=ERRORS)
+@clerk_required
+def call_next():
+    """Call the next waiting number in the counter's queue order."""
+    service_point_id, counter_number = seated_counter()
+    state = jono()
+    outcome = tickets.call_next_ticket(
+        get_db(), state.config, service_point_id=service_point_id, counter_number=counter_number,
+        clerk=session["clerk"], now=state.clock.now(),
+    )
+    publish(outcome.events)
+    return ticket_detail(outcome.ticket)
+
+
+def _ticket_action(action, ticket_id: int, **extra):
+    """Run one domain action on a ticket at the clerk's counter, then broadcast it."""
+    service_point_id, counter_number = seated_counter()
+    state = jono()
+    outcome = action(
+        get_db(), state.config, ticket_id=ticket_id, service_point_id=service_point_id,
+        counter_number=counter_number, clerk=session["clerk"], now=state.clock.now(), **extra,
+    )
+    publish(outcome.events)
+    return ticket_detail(outcome.ticket)
+
+
+def _register_action(path: str, operation_id: str, summary: str, action) -> None:
+    """Add one POST /tickets/<id>/<path> route for a simple ticket action."""
+
+    @clerk_required
+    def view(ticket_id: int):
+        return _ticket_action(action, ticket_id)
+
+    view.__name__ = operation_id
+    view.__doc__ = summary
+    view = api.doc(operation_id=operation_id, summary=summary, **CLERK_ONLY, responses=ERRORS)(view)
+    view = api.output(TicketDetailSchema)(view)
+    api.post(f"/tickets/<int:ticket_id>/{path}")(view)
+
+
+_register_action("call", "callTicket", "Call a specific waiting number to the counter", tickets.call_ticket)
+_register_action("recall", "recallTicket", "Call the counter's current number again", tickets.recall_ticket)
+_register_action("no-show", "markNoShow", "Close a called number whose holder did not come",
+                 tickets.mark_no_show)
+_register_action("start", "startServing", "The customer is at the counter", tickets.start_serving)
+_register_action("finish", "finishTicket", "The matter is handled", tickets.finish_ticket)
+_register_action("return", "returnTicketToQueue", "Put the number back in its queue at its place",
+                 tickets.return_ticket_to_queue)
+
+
+@api.post("/tickets/<int:ticket_id>/transfer")
+@api.input(TransferSchema, arg_name="target")
+@api.output(TicketDetailSchema)
+@api.doc(operation_id="transferTicket", summary="Move a number to another queue; it keeps its number",
+         **CLERK_ONLY, responses=ERRORS)
+@clerk_required
+def transfer(ticket_id: int, target: dict):
+    """Transfer a ticket to another queue."""
+    return _ticket_action(tickets.transfer_ticket, ticket_id, to_queue=target["queue"])

@@ -1,0 +1,136 @@
+"""Kiosk API: triage a visit, and issue a waiting number (the server triages again)."""
+
+from __future__ import annotations
+
+import math
+
+from apiflask import APIBlueprint
+
+from shared.app import get_db, jono
+from shared.db import utc_text
+from shared.errors import DomainError, InvalidRequest
+from shared.realtime import publish, public_snapshot
+from shared.schemas import ErrorSchema
+from shared.tickets import issue_ticket, require_service_point
+from shared.triage import Answers, Triage, TriageError, triage
+from kiosk.schemas import AnswersSchema, IssuedTicketSchema, IssueTicketSchema, TriageResultSchema
+
+api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1", tag="Kiosk")
+
+
+def run_triage(service_point_id: str, answers: dict) -> Triage:
+    """Triage the answers with the service point's local date and the configured rules."""
+    state = jono()
+    service_point = require_service_point(state.config, service_point_id)
+    today = state.clock.now().astimezone(service_point.zone).date()
+    try:
+        return triage(
+            Answers(**answers),
+            today,
+            urgency_window_months=state.config.rules.urgency_window_months,
+            max_party_size=state.config.rules.max_party_size,
+        )
+    except TriageError as error:
+        raise InvalidRequest(error.code, **error.params) from error
+
+
+def queue_estimate(snapshot: dict, queue_id: str) -> dict:
+    """The waiting count and estimate of one queue, taken from a snapshot."""
+    queue = next(q for q in snapshot["queues"] if q["id"] == queue_id)
+    return {
+        "queue": queue_id,
+        "waiting_count": queue["waiting_count"],
+        "estimated_wait_minutes": queue["estimated_wait_minutes"],
+        "is_likely_served_today": queue["is_likely_served_today"],
+    }
+
+
+@api.post("/service-points/<service_point_id>/triage")
+@api.input(AnswersSchema, arg_name="answers")
+@api.output(TriageResultSchema)
+@api.doc(
+    operation_id="triageVisit",
+    summary="Decide what a walk-in should do",
+    description="Urgent number, booking help, online booking, postbox or asylum invitation, with"
+    " how a large party splits into groups. Writes nothing.",
+    responses={400: "Invalid answers", 404: "Unknown service point"},
+)
+def triage_visit(service_point_id: str, answers: dict):
+    """Triage the kiosk's answers and add the queue's current estimate."""
+    result = run_triage(service_point_id, answers)
+    snapshot = public_snapshot(service_point_id)
+    queue = jono().config.queue_of_kind(result.queue_kind) if result.queue_kind else None
+    return {
+        "outcome": result.outcome,
+        "is_urgent": result.is_urgent,
+        "queue": queue and queue.id,
+        "party_groups": list(result.party_groups),
+        "months_until_expiry": result.months_until_expiry,
+        "reasons": list(result.reasons),
+        "is_accepting_tickets": snapshot["hours"]["is_accepting_tickets"],
+        "estimate": queue and queue_estimate(snapshot, queue.id),
+        "booking_url": f"{jono().config.public_base_url}/booking",
+    }
+
+
+@api.post("/service-points/<service_point_id>/tickets")
+@api.input(IssueTicketSchema, arg_name="body")
+@api.output(IssuedTicketSchema, status_code=201)
+@api.doc(
+    operation_id="issueTicket",
+    summary="Issue a waiting number",
+    description="Triages the answers again on the server and refuses when the outcome is not a"
+    " waiting number. The same idempotency key always returns the same ticket (status 200).",
+    responses={
+        200: {
+            "description": "The ticket issued earlier with the same idempotency key",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IssuedTicketSchema"}}},
+        },
+        400: "Invalid answers or a party above the limit",
+        404: "Unknown service point",
+        409: "Not a waiting-number matter, or numbers are not given out now",
+    },
+)
+def issue_ticket_route(service_point_id: str, body: dict):
+    """Issue a ticket for an urgent or booking-help visit, and tell how many are ahead."""
+    state = jono()
+    answers = body["answers"]
+    result = run_triage(service_point_id, answers)
+    if not result.gives_ticket:
+        raise DomainError("not_a_ticket_outcome", status=409, outcome=result.outcome)
+    queue = state.config.queue_of_kind(result.queue_kind)
+    outcome = issue_ticket(
+        get_db(),
+        state.config,
+        service_point_id=service_point_id,
+        queue_id=queue.id,
+        party_size=answers["party_size"],
+        language=body["language"],
+        category=answers["matter"],
+        triage_answers={**answers, "reasons": list(result.reasons)},
+        idempotency_key=body["idempotency_key"],
+        now=state.clock.now(),
+    )
+    snapshots = publish(outcome.events)
+    snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
+    ticket = outcome.ticket
+    queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
+    ahead = next(
+        (index for index, waiting in enumerate(queue_state["waiting"]) if waiting["id"] == ticket.id),
+        0,
+    )
+    estimate = math.ceil(ahead * queue_state["minutes_per_customer"])
+    body = {
+        "id": ticket.id,
+        "number": ticket.number,
+        "queue": ticket.queue,
+        "status": ticket.status,
+        "party_size": ticket.party_size,
+        "language": ticket.language,
+        "issued_at": utc_text(ticket.issued_at),
+        "people_ahead": ahead,
+        "estimated_wait_minutes": estimate,
+        "is_likely_served_today": queue_state["is_likely_served_today"],
+    }
+    return body, 201 if outcome.events else 200
+

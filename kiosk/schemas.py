@@ -1,0 +1,62 @@
+"""Request and response bodies of the kiosk API."""
+
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+
+from shared.config import LANGUAGES
+from shared.triage import MATTERS, OUTCOMES
+
+
+class AnswersSchema(Schema):
+    matter = String(required=True, validate=OneOf(MATTERS))
+    party_size = Integer(load_default=1, validate=Range(min=1, max=99))
+    expiry_year = Integer(load_default=None, allow_none=True, validate=Range(min=1900, max=2200))
+    expiry_month = Integer(load_default=None, allow_none=True, validate=Range(min=1, max=12))
+    passport_issued_by_finland = Boolean(load_default=None, allow_none=True)
+    found_appointment = Boolean(load_default=None, allow_none=True)
+    can_use_online_booking = Boolean(load_default=None, allow_none=True)
+
+
+class QueueEstimateSchema(Schema):
+    queue = String()
+    waiting_count = Integer()
+    estimated_wait_minutes = Integer()
+    is_likely_served_today = Boolean()
+
+
+class TriageResultSchema(Schema):
+    outcome = String(validate=OneOf(OUTCOMES))
+    is_urgent = Boolean()
+    queue = String(allow_none=True)
+    party_groups = List(Integer())
+    months_until_expiry = Integer(allow_none=True)
+    reasons = List(String())
+    is_accepting_tickets = Boolean()
+    estimate = Nested(QueueEstimateSchema, allow_none=True)
+    booking_url = String()
+
+
+class IssueTicketSchema(Schema):
+    answers = Nested(AnswersSchema, required=True)
+    language = String(load_default="fi", validate=OneOf(LANGUAGES))
+    idempotency_key = String(
+        required=True,
+        validate=Length(min=8, max=80),
+        metadata={"description": "one per kiosk interaction; a retry with the same key returns the same ticket"},
+    )
+
+
+class IssuedTicketSchema(Schema):
+    id = Integer()
+    number = String()
+    queue = String()
+    status = String()
+    party_size = Integer()
+    language = String()
+    issued_at = String()
+    people_ahead = Integer()
+    estimated_wait_minutes = Integer()
+    is_likely_served_today = Boolean()

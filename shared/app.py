@@ -1,0 +1,128 @@
+"""The app factory: defaults, then config, then extensions, then every blueprint."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from apiflask import APIFlask
+from flask import abort, g, send_file
+
+from shared import db as database
+from shared.clock import SystemClock
+from shared.config import Config, load_config
+from shared.schemas import ErrorSchema
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+SECRET_KEY_ENVIRONMENT_VARIABLE = "JONO_SECRET_KEY"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Jono:
+    """What every request needs besides Flask: the config and the clock."""
+
+    config: Config
+    clock: SystemClock
+
+
+def create_app(config: Config | str | os.PathLike = "config.toml", clock=None, testing: bool = False) -> APIFlask:
+    """Build the Jono app.
+
+    :param config: a Config, or the path of a config.toml
+    :param clock: the clock to use (tests pass a FakeClock)
+    :param testing: Flask's TESTING flag
+    """
+    if not isinstance(config, Config):
+        config = load_config(config)
+    app = APIFlask(
+        __name__,
+        title="Jono API",
+        version="1",
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,  # the docs UI loads from a CDN; service points may be offline
+        template_folder=str(PROJECT_ROOT / "shared" / "templates"),
+        static_folder=str(PROJECT_ROOT / "shared" / "static"),
+        static_url_path="/static",
+    )
+    secret_key = os.environ.get(SECRET_KEY_ENVIRONMENT_VARIABLE)
+    if not secret_key:
+        log.warning("%s is not set: using a random key, so clerks must log in again after a restart",
+                    SECRET_KEY_ENVIRONMENT_VARIABLE)
+        secret_key = secrets.token_hex(32)
+    app.config.update(
+        SECRET_KEY=secret_key,
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        VALIDATION_ERROR_STATUS_CODE=400,
+        VALIDATION_ERROR_SCHEMA=ErrorSchema,
+        HTTP_ERROR_SCHEMA=ErrorSchema,
+        JSON_SORT_KEYS=False,
+    )
+    app.security_schemes = {"clerkSession": {"type": "apiKey", "in": "cookie", "name": "session"}}
+    app.extensions["jono"] = Jono(config=config, clock=clock or SystemClock())
+
+    with app.app_context():
+        connection = database.connect(config.database)
+        database.migrate(connection)
+        connection.close()
+
+    app.teardown_appcontext(_close_database)
+
+    from shared import api, i18n, realtime
+
+    i18n.init_app(app)
+    realtime.socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
+    api.init_app(app)
+
+    from counter import register as register_counter
+    from display import register as register_display
+    from kiosk import register as register_kiosk
+
+    register_kiosk(app)
+    register_counter(app)
+    register_display(app)
+
+    @app.get("/vendor/socket.io.min.js")
+    @app.doc(hide=True)
+    def socket_io_client():
+        """Serve the Socket.IO browser client from npm: kiosks are often offline, so no CDN."""
+        if not SOCKET_IO_CLIENT.exists():
+            abort(404)
+        return send_file(SOCKET_IO_CLIENT, mimetype="text/javascript", max_age=3600)
+
+    @app.get("/")
+    @app.doc(hide=True)
+    def index():
+        """A plain page linking every screen, for operators setting up a service point."""
+        from flask import render_template
+
+        return render_template("index.html", service_points=config.service_points)
+
+    return app
+
+
+def jono() -> Jono:
+    """The Jono state of the current app."""
+    from flask import current_app
+
+    return current_app.extensions["jono"]
+
+
+def get_db():
+    """The database connection of this app context, opened on first use."""
+    if "db" not in g:
+        g.db = database.connect(jono().config.database)
+    return g.db
+
+
+def _close_database(_error=None) -> None:
+    """Close the app context's connection."""
+    connection = g.pop("db", None)
+    if connection is not None:
+        connection.close()

@@ -1,0 +1,72 @@
+"""Which clerk sits at which counter: open counters make the wait estimates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from shared.config import Config
+from shared.db import utc_text, write_transaction
+from shared.errors import DomainError, NotFound
+from shared.events import Event, record_event
+from shared.tickets import current_ticket, require_service_point
+
+
+def open_counter(
+    db: sqlite_utils.Database, config: Config, service_point_id: str, counter_number: int, clerk: str, now: datetime
+) -> tuple[Event, ...]:
+    """Seat a clerk at a counter; refuse a counter another clerk holds. Returns the events."""
+    service_point = require_service_point(config, service_point_id)
+    if service_point.counter(counter_number) is None:
+        raise NotFound("unknown_counter", counter=counter_number)
+    with write_transaction(db):
+        row = db.execute(
+            "SELECT clerk FROM counter_sessions WHERE service_point = ? AND counter = ?",
+            [service_point.id, counter_number],
+        ).fetchone()
+        if row and row[0] != clerk:
+            raise DomainError("counter_taken", counter=counter_number, clerk=row[0])
+        if row:
+            return ()
+        db.execute("DELETE FROM counter_sessions WHERE clerk = ?", [clerk])
+        db.execute(
+            "INSERT INTO counter_sessions (service_point, counter, clerk, opened_at) VALUES (?, ?, ?, ?)",
+            [service_point.id, counter_number, clerk, utc_text(now)],
+        )
+        event = record_event(
+            db, type="CounterOpened", service_point=service_point.id, at=now, counter=counter_number, clerk=clerk
+        )
+    return (event,)
+
+
+def close_counters_of(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
+    """Free every counter the clerk holds (on logout). Returns the events."""
+    events = []
+    with write_transaction(db):
+        rows = db.execute(
+            "SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]
+        ).fetchall()
+        for service_point_id, counter_number in rows:
+            db.execute(
+                "DELETE FROM counter_sessions WHERE service_point = ? AND counter = ?",
+                [service_point_id, counter_number],
+            )
+            events.append(
+                record_event(
+                    db, type="CounterClosed", service_point=service_point_id, at=now,
+                    counter=counter_number, clerk=clerk,
+                )
+            )
+    return tuple(events)
+
+
+def counter_of(db: sqlite_utils.Database, clerk: str) -> tuple[str, int] | None:
+    """The (service point, counter) a clerk holds, if any."""
+    row = db.execute("SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def counter_state(db: sqlite_utils.Database, service_point_id: str, counter_number: int):
+    """The ticket this counter is handling now (called or serving), or None."""
+    return current_ticket(db, service_point_id, counter_number)

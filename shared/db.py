@@ -1,0 +1,145 @@
+"""The SQLite database: connections, the one write-transaction helper, and migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MILLISECONDS = 30_000
+
+
+def connect(path: str) -> sqlite_utils.Database:
+    """Open the database in autocommit mode with WAL, a busy timeout and foreign keys.
+
+    Autocommit (isolation_level=None) means Python's sqlite3 never opens a transaction
+    behind our back: every write goes through `write_transaction`, which opens BEGIN IMMEDIATE.
+
+    :param path: the SQLite file
+    """
+    connection = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MILLISECONDS / 1000
+    )
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(connection)
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block in BEGIN IMMEDIATE: the write lock is taken before anything is read.
+
+    sqlite-utils' `atomic()` opens a deferred transaction, which fails with "database is
+    locked" when two writers upgrade from read to write at once; IMMEDIATE waits instead.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def utc_text(moment: datetime) -> str:
+    """Store a moment as ISO-8601 text in UTC."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_utc(text: str | None) -> datetime | None:
+    """Read a moment stored by `utc_text`."""
+    return datetime.fromisoformat(text) if text else None
+
+
+def _create_core_tables(db: sqlite_utils.Database) -> None:
+    """Tickets, their event log, clerks and open counters."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            service_point TEXT NOT NULL,
+            day TEXT NOT NULL,
+            issued_queue TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            status TEXT NOT NULL,
+            category TEXT,
+            party_size INTEGER NOT NULL CHECK (party_size BETWEEN 1 AND 50),
+            language TEXT NOT NULL,
+            triage_answers TEXT NOT NULL DEFAULT '{}',
+            idempotency_key TEXT UNIQUE,
+            counter INTEGER,
+            clerk TEXT,
+            issued_at TEXT NOT NULL,
+            queued_at TEXT NOT NULL,
+            called_at TEXT,
+            finished_at TEXT,
+            UNIQUE (service_point, day, issued_queue, sequence),
+            UNIQUE (service_point, day, number)
+        );
+        CREATE INDEX tickets_waiting ON tickets (service_point, status, queue, queued_at);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            service_point TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            ticket_id INTEGER REFERENCES tickets(id),
+            from_status TEXT,
+            to_status TEXT,
+            queue TEXT,
+            counter INTEGER,
+            clerk TEXT,
+            at TEXT NOT NULL,
+            UNIQUE (service_point, sequence)
+        );
+        CREATE INDEX events_ticket ON events (ticket_id);
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('clerk', 'admin')),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE counter_sessions (
+            service_point TEXT NOT NULL,
+            counter INTEGER NOT NULL,
+            clerk TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            PRIMARY KEY (service_point, counter)
+        );
+        """
+    )
+
+
+def _run_statements(db: sqlite_utils.Database, script: str) -> None:
+    """Run `;`-separated statements one by one: executescript would COMMIT our transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# Numbered migrations: append new ones, never edit one that has shipped.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_core_tables]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations not yet recorded, each in its own transaction; return how many ran."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT)")
+    applied = 0
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        with write_transaction(db):
+            if db.execute("SELECT 1 FROM migrations WHERE number = ?", [number]).fetchone():
+                continue
+            migration(db)
+            db.execute(
+                "INSERT INTO migrations (number, applied_at) VALUES (?, ?)",
+                [number, utc_text(datetime.now(UTC))],
+            )
+            applied += 1
+    return applied

@@ -1,0 +1,54 @@
+"""Error codes and the message each one shows, translated at the edge through Babel."""
+
+from __future__ import annotations
+
+from flask_babel import gettext, lazy_gettext
+
+ERROR_MESSAGES = {
+    "invalid_json": lazy_gettext("The request body is not valid JSON."),
+    "invalid_request": lazy_gettext("Some fields are missing or have the wrong type."),
+    "not_found": lazy_gettext("There is no such page or resource."),
+    "method_not_allowed": lazy_gettext("This action is not allowed here."),
+    "unknown_service_point": lazy_gettext("There is no service point called %(service_point)s."),
+    "unknown_queue": lazy_gettext("There is no queue called %(queue)s."),
+    "unknown_counter": lazy_gettext("There is no counter %(counter)s at this service point."),
+    "unknown_ticket": lazy_gettext("That waiting number was not found."),
+    "party_too_large": lazy_gettext(
+        "One waiting number is for at most %(limit)s persons. Larger groups take more numbers."
+    ),
+    "invalid_party_size": lazy_gettext("The number of persons must be at least 1."),
+    "unknown_matter": lazy_gettext("Please choose what you came for."),
+    "missing_answer": lazy_gettext("Please answer every question first."),
+    "invalid_expiry": lazy_gettext("Please choose a valid month and year."),
+    "not_a_ticket_outcome": lazy_gettext(
+        "Your matter does not need a waiting number. Please see the instructions on the screen."
+    ),
+    "not_issuing": lazy_gettext(
+        "Waiting numbers are not being given out now. Please come back when the service point is open."
+    ),
+    "number_conflict": lazy_gettext("Please try again."),
+    "queue_empty": lazy_gettext("Nobody is waiting in your queues."),
+    "illegal_transition": lazy_gettext("Number %(number)s cannot be handled that way now."),
+    "ticket_at_other_counter": lazy_gettext("Number %(number)s is being handled at counter %(counter)s."),
+    "counter_busy": lazy_gettext("Finish number %(number)s or return it to the queue first."),
+    "counter_taken": lazy_gettext("Counter %(counter)s is already in use by %(clerk)s."),
+    "no_counter": lazy_gettext("Choose your service point and counter first."),
+    "login_required": lazy_gettext("Please log in first."),
+    "wrong_credentials": lazy_gettext("Wrong user name or password."),
+    "invalid_username": lazy_gettext("A user name has 2 to 40 letters, digits, dots or dashes."),
+    "invalid_role": lazy_gettext("The role must be clerk or admin."),
+    "password_too_short": lazy_gettext("The password must have at least %(minimum)s characters."),
+    "username_taken": lazy_gettext("The user name %(username)s is already taken."),
+    "server_error": lazy_gettext("Something went wrong on our side. Nothing was saved; please try again."),
+}
+
+
+def error_message(code: str, params: dict | None = None) -> str:
+    """The message for an error code in the current language, with its values filled in."""
+    template = ERROR_MESSAGES.get(code)
+    if template is None:
+        return gettext("The request could not be completed.")
+    try:
+        return str(template) % (params or {})
+    except (KeyError, TypeError, ValueError):
+        return str(template)

@@ -1,0 +1,148 @@
+"""The snapshot of a service point: what displays, counters and kiosks show right now.
+
+Numbers only, never personal data: the snapshot goes to public lobby displays.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from shared.config import Config, ServicePoint
+from shared.db import parse_utc, utc_text
+from shared.events import last_sequence
+from shared.opening import walk_in_hours
+from shared.tickets import WAITING, local_day, require_service_point
+
+RECENT_CALLS = 8
+SERVICE_TIME_SAMPLE = 20
+
+
+def build_snapshot(db: sqlite_utils.Database, config: Config, service_point_id: str, now: datetime) -> dict:
+    """Return the full state of a service point as plain JSON-ready data.
+
+    :param service_point_id: the service point
+    :param now: the moment the snapshot describes
+    """
+    service_point = require_service_point(config, service_point_id)
+    # One read transaction, so the sequence number matches the rows read with it.
+    db.execute("BEGIN")
+    try:
+        sequence = last_sequence(db, service_point.id)
+        day = local_day(service_point, now)
+        waiting = list(
+            db.query(
+                "SELECT id, number, queue, party_size, queued_at FROM tickets"
+                " WHERE service_point = ? AND day = ? AND status = ? ORDER BY queued_at, id",
+                [service_point.id, day, WAITING],
+            )
+        )
+        active = list(
+            db.query(
+                "SELECT number, queue, counter, status, called_at FROM tickets"
+                " WHERE service_point = ? AND day = ? AND status IN ('called', 'serving')"
+                " ORDER BY counter",
+                [service_point.id, day],
+            )
+        )
+        recent = list(
+            db.query(
+                "SELECT t.number, e.counter, e.queue, e.at, e.type FROM events e"
+                " JOIN tickets t ON t.id = e.ticket_id WHERE e.service_point = ?"
+                " AND e.type IN ('TicketCalled', 'TicketRecalled') AND t.day = ?"
+                " ORDER BY e.sequence DESC LIMIT ?",
+                [service_point.id, day, RECENT_CALLS],
+            )
+        )
+        open_counters = [
+            row["counter"]
+            for row in db.query(
+                "SELECT counter FROM counter_sessions WHERE service_point = ? ORDER BY counter",
+                [service_point.id],
+            )
+        ]
+        service_minutes = average_service_minutes(db, service_point, day, config)
+    finally:
+        db.execute("COMMIT")
+    hours = walk_in_hours(config, service_point, now)
+    queues = []
+    for queue in config.queues:
+        in_queue = [row for row in waiting if row["queue"] == queue.id]
+        serving_counters = _counters_serving(service_point, queue.id, open_counters)
+        minutes_per_customer = service_minutes / max(1, serving_counters)
+        wait = math.ceil(len(in_queue) * minutes_per_customer)
+        queues.append(
+            {
+                "id": queue.id,
+                "prefix": queue.prefix,
+                "kind": queue.kind,
+                "name": queue.name.as_dict(),
+                "waiting_count": len(in_queue),
+                "estimated_wait_minutes": wait,
+                "minutes_per_customer": round(minutes_per_customer, 2),
+                "is_likely_served_today": bool(
+                    hours.closes_at and now + timedelta(minutes=wait) < hours.closes_at
+                ),
+                "waiting": [
+                    {
+                        "id": row["id"],
+                        "number": row["number"],
+                        "party_size": row["party_size"],
+                        "queued_at": row["queued_at"],
+                    }
+                    for row in in_queue
+                ],
+            }
+        )
+    return {
+        "service_point": {
+            "id": service_point.id,
+            "name": service_point.name.as_dict(),
+            "address": service_point.address,
+        },
+        "sequence": sequence,
+        "generated_at": utc_text(now),
+        "hours": {
+            "is_open": hours.is_open,
+            "is_accepting_tickets": hours.is_accepting_tickets,
+            "opens_at": hours.opens_at and utc_text(hours.opens_at),
+            "closes_at": hours.closes_at and utc_text(hours.closes_at),
+            "last_ticket_at": hours.last_ticket_at and utc_text(hours.last_ticket_at),
+        },
+        "queues": queues,
+        "now_serving": [
+            {"number": row["number"], "counter": row["counter"], "queue": row["queue"], "status": row["status"]}
+            for row in active
+        ],
+        "recent_calls": [
+            {"number": row["number"], "counter": row["counter"], "queue": row["queue"], "at": row["at"]}
+            for row in recent
+        ],
+        "open_counters": open_counters,
+    }
+
+
+def average_service_minutes(db, service_point: ServicePoint, day: str, config: Config) -> float:
+    """Mean minutes from call to finish over the day's latest tickets, or the configured default."""
+    rows = list(
+        db.query(
+            "SELECT called_at, finished_at FROM tickets WHERE service_point = ? AND day = ?"
+            " AND status = 'finished' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+            [service_point.id, day, SERVICE_TIME_SAMPLE],
+        )
+    )
+    durations = [
+        (parse_utc(row["finished_at"]) - parse_utc(row["called_at"])).total_seconds() / 60 for row in rows
+    ]
+    if len(durations) < 3:  # too few to trust: a single quick case would promise a short wait
+        return float(config.rules.default_service_minutes)
+    return max(1.0, sum(durations) / len(durations))
+
+
+def _counters_serving(service_point: ServicePoint, queue_id: str, open_counters: list[int]) -> int:
+    """How many open counters call from this queue (all configured ones when none is open yet)."""
+    serving = [c for c in service_point.counters if queue_id in c.queues]
+    open_serving = [c for c in serving if c.number in open_counters]
+    return len(open_serving) or len(serving)

@@ -1,0 +1,341 @@
+"""Waiting numbers: issuing them, and the counter actions that move them along.
+
+Every function takes the database, plain values and `now`, writes inside one BEGIN IMMEDIATE
+transaction, and returns the ticket and the events to broadcast after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlite_utils
+
+from shared.config import Config, ServicePoint
+from shared.db import parse_utc, utc_text, write_transaction
+from shared.errors import DomainError, InvalidRequest, NotFound
+from shared.events import Event, record_event
+from shared.opening import walk_in_hours
+
+WAITING, CALLED, SERVING, FINISHED, NO_SHOW = "waiting", "called", "serving", "finished", "no_show"
+ACTIVE_STATUSES = (CALLED, SERVING)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A waiting number. It holds no name: only what the queue and the clerk need."""
+
+    id: int
+    service_point: str
+    number: str
+    queue: str
+    issued_queue: str
+    status: str
+    party_size: int
+    language: str
+    category: str | None
+    triage_answers: dict = field(default_factory=dict)
+    counter: int | None = None
+    clerk: str | None = None
+    issued_at: datetime | None = None
+    queued_at: datetime | None = None
+    called_at: datetime | None = None
+    finished_at: datetime | None = None
+    day: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a domain action returns: the ticket as it is now, and the events to broadcast."""
+
+    ticket: Ticket
+    events: tuple[Event, ...]
+
+
+def ticket_from_row(row: dict) -> Ticket:
+    """Build a Ticket from a `tickets` row."""
+    return Ticket(
+        id=row["id"],
+        service_point=row["service_point"],
+        number=row["number"],
+        queue=row["queue"],
+        issued_queue=row["issued_queue"],
+        status=row["status"],
+        party_size=row["party_size"],
+        language=row["language"],
+        category=row["category"],
+        triage_answers=json.loads(row["triage_answers"] or "{}"),
+        counter=row["counter"],
+        clerk=row["clerk"],
+        issued_at=parse_utc(row["issued_at"]),
+        queued_at=parse_utc(row["queued_at"]),
+        called_at=parse_utc(row["called_at"]),
+        finished_at=parse_utc(row["finished_at"]),
+        day=row["day"],
+    )
+
+
+def local_day(service_point: ServicePoint, now: datetime) -> str:
+    """The service point's calendar day at `now`, as YYYY-MM-DD: numbering restarts each day."""
+    return now.astimezone(service_point.zone).date().isoformat()
+
+
+def require_service_point(config: Config, service_point_id: str) -> ServicePoint:
+    """Return the service point or raise NotFound."""
+    service_point = config.service_point(service_point_id)
+    if service_point is None:
+        raise NotFound("unknown_service_point", service_point=service_point_id)
+    return service_point
+
+
+def get_ticket(db: sqlite_utils.Database, ticket_id: int) -> Ticket:
+    """Return one ticket or raise NotFound."""
+    rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
+    if not rows:
+        raise NotFound("unknown_ticket", ticket=ticket_id)
+    return ticket_from_row(rows[0])
+
+
+def issue_ticket(
+    db: sqlite_utils.Database,
+    config: Config,
+    *,
+    service_point_id: str,
+    queue_id: str,
+    party_size: int,
+    language: str,
+    category: str | None,
+    triage_answers: dict,
+    idempotency_key: str | None,
+    now: datetime,
+    enforce_opening_hours: bool = True,
+) -> Outcome:
+    """Give out the next number of a queue; a repeated idempotency key returns the same ticket.
+
+    :param triage_answers: the answers that led to the number, for the clerk to verify
+    :param idempotency_key: one per kiosk interaction, so a double tap makes one ticket
+    :param enforce_opening_hours: refuse outside opening hours and after the last-ticket cutoff
+    """
+    service_point = require_service_point(config, service_point_id)
+    queue = config.queue(queue_id)
+    if queue is None:
+        raise NotFound("unknown_queue", queue=queue_id)
+    if not 1 <= party_size <= config.rules.max_party_size:
+        raise InvalidRequest("party_too_large", party_size=party_size, limit=config.rules.max_party_size)
+    day = local_day(service_point, now)
+    if enforce_opening_hours:
+        hours = walk_in_hours(config, service_point, now)
+        if not hours.is_accepting_tickets:
+            raise DomainError("not_issuing", status=409, last_ticket_at=hours.last_ticket_at)
+    with write_transaction(db):
+        if idempotency_key:
+            existing = list(db.query("SELECT * FROM tickets WHERE idempotency_key = ?", [idempotency_key]))
+            if existing:
+                return Outcome(ticket_from_row(existing[0]), ())
+        sequence = db.execute(
+            "SELECT COALESCE(MAX(sequence), 0) + 1 FROM tickets"
+            " WHERE service_point = ? AND day = ? AND issued_queue = ?",
+            [service_point.id, day, queue.id],
+        ).fetchone()[0]
+        number = f"{queue.prefix}{sequence:03d}"
+        try:
+            cursor = db.execute(
+                "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue, status,"
+                " category, party_size, language, triage_answers, idempotency_key, issued_at, queued_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    service_point.id,
+                    day,
+                    queue.id,
+                    sequence,
+                    number,
+                    queue.id,
+                    WAITING,
+                    category,
+                    party_size,
+                    language,
+                    json.dumps(triage_answers, sort_keys=True),
+                    idempotency_key,
+                    utc_text(now),
+                    utc_text(now),
+                ],
+            )
+        except sqlite3.IntegrityError as error:  # the UNIQUE backstop; BEGIN IMMEDIATE should prevent it
+            raise DomainError("number_conflict", status=503) from error
+        ticket = get_ticket(db, cursor.lastrowid)
+        event = record_event(
+            db,
+            type="TicketIssued",
+            service_point=service_point.id,
+            at=now,
+            ticket_id=ticket.id,
+            to_status=WAITING,
+            queue=queue.id,
+        )
+    return Outcome(ticket, (event,))
+
+
+def call_next_ticket(
+    db: sqlite_utils.Database,
+    config: Config,
+    *,
+    service_point_id: str,
+    counter_number: int,
+    clerk: str,
+    now: datetime,
+) -> Outcome:
+    """Call the next waiting ticket for a counter, in the counter's queue order.
+
+    Runs in one IMMEDIATE transaction, so two counters pressing at once never get the same ticket.
+    """
+    service_point = require_service_point(config, service_point_id)
+    counter = _require_counter(service_point, counter_number)
+    day = local_day(service_point, now)
+    with write_transaction(db):
+        _require_counter_free(db, service_point.id, counter_number)
+        placeholders = ", ".join("?" for _ in counter.queues)
+        candidates = [
+            ticket_from_row(row)
+            for row in db.query(
+                f"SELECT * FROM tickets WHERE service_point = ? AND day = ? AND status = ?"
+                f" AND queue IN ({placeholders}) ORDER BY queued_at, id",
+                [service_point.id, day, WAITING, *counter.queues],
+            )
+        ]
+        if not candidates:
+            raise DomainError("queue_empty", status=404)
+        if config.rules.call_order == "priority":
+            rank = {queue_id: index for index, queue_id in enumerate(counter.queues)}
+            candidates.sort(key=lambda ticket: rank[ticket.queue])  # stable: keeps time order
+        return _move(db, candidates[0], "TicketCalled", CALLED, counter_number, clerk, now)
+
+
+def call_ticket(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+    """Call one waiting ticket by id to a counter (for example a customer who needs help first)."""
+    return _act(db, config, "call", ticket_id, service_point_id, counter_number, clerk, now)
+
+
+def recall_ticket(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+    """Call the counter's current ticket again (the display announces it once more)."""
+    return _act(db, config, "recall", ticket_id, service_point_id, counter_number, clerk, now)
+
+
+def mark_no_show(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+    """Close a called ticket whose holder did not come to the counter."""
+    return _act(db, config, "no_show", ticket_id, service_point_id, counter_number, clerk, now)
+
+
+def start_serving(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+    """Mark that the customer of a called ticket is now at the counter."""
+    return _act(db, config, "start", ticket_id, service_point_id, counter_number, clerk, now)
+
+
+def finish_ticket(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+    """Close a ticket whose matter was handled."""
+    return _act(db, config, "finish", ticket_id, service_point_id, counter_number, clerk, now)
+
+
+def return_ticket_to_queue(
+    db, config, *, ticket_id, service_point_id, counter_number, clerk, now
+) -> Outcome:
+    """Put a called or served ticket back in its queue at its original place."""
+    return _act(db, config, "return", ticket_id, service_point_id, counter_number, clerk, now)
+
+
+def transfer_ticket(
+    db, config, *, ticket_id, service_point_id, counter_number, clerk, to_queue, now
+) -> Outcome:
+    """Move a ticket to another queue; it keeps its number and its place by time of issue."""
+    if config.queue(to_queue) is None:
+        raise NotFound("unknown_queue", queue=to_queue)
+    return _act(db, config, "transfer", ticket_id, service_point_id, counter_number, clerk, now, to_queue)
+
+
+# action: (statuses it may start from, status it leads to, event type, needs the same counter)
+TRANSITIONS = {
+    "call": ((WAITING,), CALLED, "TicketCalled", False),
+    "recall": ((CALLED,), CALLED, "TicketRecalled", True),
+    "no_show": ((CALLED,), NO_SHOW, "TicketMarkedNoShow", True),
+    "start": ((CALLED,), SERVING, "ServiceStarted", True),
+    "finish": ((CALLED, SERVING), FINISHED, "TicketFinished", True),
+    "return": ((CALLED, SERVING), WAITING, "TicketReturnedToQueue", True),
+    "transfer": ((WAITING, CALLED, SERVING), WAITING, "TicketTransferred", True),
+}
+
+
+def _act(db, config, action, ticket_id, service_point_id, counter_number, clerk, now, to_queue=None):
+    """Apply one transition from TRANSITIONS, refusing illegal ones with a clear code."""
+    service_point = require_service_point(config, service_point_id)
+    _require_counter(service_point, counter_number)
+    allowed_from, to_status, event_type, needs_same_counter = TRANSITIONS[action]
+    with write_transaction(db):
+        ticket = get_ticket(db, ticket_id)
+        if ticket.service_point != service_point.id:
+            raise NotFound("unknown_ticket", ticket=ticket_id)
+        if ticket.status not in allowed_from:
+            raise DomainError("illegal_transition", action=action, number=ticket.number, status=ticket.status)
+        if needs_same_counter and ticket.status in ACTIVE_STATUSES and ticket.counter != counter_number:
+            raise DomainError("ticket_at_other_counter", number=ticket.number, counter=ticket.counter)
+        if action == "call":
+            _require_counter_free(db, service_point.id, counter_number)
+        return _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue)
+
+
+def _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue=None) -> Outcome:
+    """Write the new status and its event row; the caller holds the write transaction."""
+    changes = {"status": to_status, "clerk": clerk}
+    if to_status == CALLED:
+        changes.update(counter=counter_number, called_at=utc_text(now))
+    elif to_status == WAITING:
+        changes.update(counter=None, called_at=None, queue=to_queue or ticket.queue)
+    elif to_status in (FINISHED, NO_SHOW):
+        changes.update(finished_at=utc_text(now))
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    db.execute(
+        f"UPDATE tickets SET {assignments} WHERE id = ? AND status = ?",
+        [*changes.values(), ticket.id, ticket.status],
+    )
+    event = record_event(
+        db,
+        type=event_type,
+        service_point=ticket.service_point,
+        at=now,
+        ticket_id=ticket.id,
+        from_status=ticket.status,
+        to_status=to_status,
+        queue=changes.get("queue", ticket.queue),
+        counter=counter_number,
+        clerk=clerk,
+    )
+    return Outcome(get_ticket(db, ticket.id), (event,))
+
+
+def _require_counter(service_point: ServicePoint, counter_number: int):
+    """Return the counter or raise NotFound."""
+    counter = service_point.counter(counter_number)
+    if counter is None:
+        raise NotFound("unknown_counter", counter=counter_number)
+    return counter
+
+
+def _require_counter_free(db, service_point_id: str, counter_number: int) -> None:
+    """Refuse to call a new ticket while the counter still has one called or being served."""
+    row = db.execute(
+        "SELECT number FROM tickets WHERE service_point = ? AND counter = ? AND status IN (?, ?)",
+        [service_point_id, counter_number, *ACTIVE_STATUSES],
+    ).fetchone()
+    if row:
+        raise DomainError("counter_busy", number=row[0], counter=counter_number)
+
+
+def current_ticket(db, service_point_id: str, counter_number: int) -> Ticket | None:
+    """The ticket a counter has called or is serving, if any."""
+    rows = list(
+        db.query(
+            "SELECT * FROM tickets WHERE service_point = ? AND counter = ? AND status IN (?, ?)",
+            [service_point_id, counter_number, *ACTIVE_STATUSES],
+        )
+    )
+    return ticket_from_row(rows[0]) if rows else None

@@ -1,0 +1,72 @@
+"""Fixtures: the app on a temporary SQLite file with a fixed clock, and its clients."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shared.app import create_app
+from shared.clock import FakeClock
+from shared.config import load_config
+from shared.db import connect, migrate
+from shared.users import add_user
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+HELSINKI = ZoneInfo("Europe/Helsinki")
+# A Monday morning: the demo service points are open 08:00-16:15 on weekdays.
+MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=HELSINKI)
+CLERK_PASSWORD = "counter-password"
+
+
+@pytest.fixture
+def config(tmp_path):
+    """The demo config.toml, with the database in a temporary folder."""
+    loaded = load_config(PROJECT_ROOT / "config.toml")
+    return dataclasses.replace(loaded, database=str(tmp_path / "jono.db"))
+
+
+@pytest.fixture
+def clock():
+    """A clock standing on a Monday morning in Helsinki."""
+    return FakeClock(MONDAY_MORNING)
+
+
+@pytest.fixture
+def db(config):
+    """A migrated database connection on the temporary file."""
+    connection = connect(config.database)
+    migrate(connection)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def app(config, clock, db):
+    """The Flask app on the temporary database and the fake clock."""
+    return create_app(config, clock=clock, testing=True)
+
+
+@pytest.fixture
+def client(app):
+    """A test client with no session (a kiosk or display)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make_clerk(app, db, clock):
+    """Create a clerk account and return a logged-in test client seated at a counter."""
+
+    def make(username: str = "clerk1", service_point: str = "helsinki", counter: int = 1):
+        add_user(db, username, CLERK_PASSWORD, "clerk", clock.now())
+        clerk_client = app.test_client()
+        response = clerk_client.post("/api/v1/session", json={"username": username, "password": CLERK_PASSWORD})
+        assert response.status_code == 200, response.json
+        response = clerk_client.put("/api/v1/counter", json={"service_point": service_point, "counter": counter})
+        assert response.status_code == 200, response.json
+        return clerk_client
+
+    return make

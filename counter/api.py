@@ -113,6 +113,12 @@ def logout():
 @clerk_required
 def get_counter_state():
     """Who is logged in, which counter they hold and the ticket it is handling."""
+    return _counter_state()
+
+
+def _counter_state() -> dict:
+    """The counter state as plain data: the decorated view returns an already serialised
+    response, which a second `api.output` would turn into an empty object."""
     seat = counter_of(get_db(), session["clerk"])
     current = tickets.current_ticket(get_db(), *seat) if seat else None
     return {
@@ -136,7 +142,7 @@ def open_counter_route(choice: dict):
         get_db(), state.config, choice["service_point"], choice["counter"], session["clerk"], state.clock.now()
     )
     publish(events)
-    return get_counter_state()
+    return _counter_state()
 
 
 @api.post("/counter/call-next")

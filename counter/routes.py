@@ -6,9 +6,10 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from shared.app import jono
 from shared.config import LANGUAGES
+from shared.i18n import current_language
 
 pages = Blueprint("counter", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/static/counter")
+                  static_url_path="/assets/counter")
 
 
 @pages.get("/counter")
@@ -18,4 +19,11 @@ def counter():
         session["language"] = request.args["lang"]
         return redirect(url_for("counter.counter"))
     config = jono().config
-    return render_template("counter/counter.html", config=config)
+    language = current_language()
+    return render_template(
+        "counter/counter.html",
+        config=config,
+        counters={point.id: [c.number for c in point.counters] for point in config.service_points},
+        queue_names={queue.id: queue.name.get(language) for queue in config.queues},
+        category_names={category.id: category.name.get(language) for category in config.categories},
+    )

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from babel.dates import get_month_names
+from flask import Blueprint, abort, render_template, request
 
 from shared.app import jono
+from shared.config import LANGUAGES
+from shared.i18n import current_language
+from shared.qr import qr_svg
 
 pages = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/static/kiosk")
+                  static_url_path="/assets/kiosk")
+YEARS_IN_PICKER = 3
 
 
 @pages.get("/kiosk/<service_point_id>")
 def kiosk(service_point_id: str):
-    """The kiosk of one service point; ?lang=fi|sv|en picks the language (start screen otherwise)."""
+    """The kiosk of one service point; ?lang=fi|sv|en starts in that language, else the choice."""
     state = jono()
     service_point = state.config.service_point(service_point_id)
     if service_point is None:
         abort(404)
+    language = current_language()
+    today = state.clock.now().astimezone(service_point.zone).date()
+    booking_url = f"{state.config.public_base_url}/booking?lang={language}"
+    months = get_month_names("wide", context="stand-alone", locale=language)
     return render_template(
         "kiosk/kiosk.html",
         service_point=service_point,
         rules=state.config.rules,
-        today=state.clock.now().astimezone(service_point.zone).date(),
+        has_chosen_language=request.args.get("lang") in LANGUAGES,
+        month_names=[months[number] for number in range(1, 13)],
+        years=[today.year + offset for offset in range(YEARS_IN_PICKER)],
+        booking_url=booking_url,
+        booking_qr=qr_svg(booking_url),
+        queue_names={queue.id: queue.name.get(language) for queue in state.config.queues},
     )

@@ -18,6 +18,7 @@ class AnswersSchema(Schema):
     passport_issued_by_finland = Boolean(load_default=None, allow_none=True)
     found_appointment = Boolean(load_default=None, allow_none=True)
     can_use_online_booking = Boolean(load_default=None, allow_none=True)
+    no_expiring_document = Boolean(load_default=False)
 
 
 class QueueEstimateSchema(Schema):

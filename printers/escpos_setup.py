@@ -72,10 +72,12 @@ with root_logging_preserved():
     from escpos import printer as escpos_printers  # noqa: E402
     from escpos.capabilities import CAPABILITIES, get_profile  # noqa: E402
     from escpos.constants import QR_ECLEVEL_M  # noqa: E402
+    from escpos.exceptions import DeviceNotFoundError  # noqa: E402
     from escpos.exceptions import Error as EscposError  # noqa: E402
 
 __all__ = [
     "CAPABILITIES",
+    "DeviceNotFoundError",
     "EscposError",
     "QR_ECLEVEL_M",
     "escpos_printers",

@@ -117,8 +117,7 @@ def _text(key: str, value: object) -> str:
 def _whole_number(key: str, value: object, lowest: int, highest: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
         raise ValueError(
-            f"printer key {key!r} must be a whole number from {lowest} to {highest}, "
-            f"not {value!r}"
+            f"printer key {key!r} must be a whole number from {lowest} to {highest}, not {value!r}"
         )
     return value
 

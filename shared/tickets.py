@@ -275,7 +275,10 @@ def _act(db, config, action, ticket_id, service_point_id, counter_number, clerk,
         if ticket.service_point != service_point.id:
             raise NotFound("unknown_ticket", ticket=ticket_id)
         if ticket.status not in allowed_from:
-            raise DomainError("illegal_transition", action=action, number=ticket.number, status=ticket.status)
+            # `ticket_status`, not `status`: DomainError's own `status` is the HTTP status.
+            raise DomainError(
+                "illegal_transition", action=action, number=ticket.number, ticket_status=ticket.status
+            )
         if needs_same_counter and ticket.status in ACTIVE_STATUSES and ticket.counter != counter_number:
             raise DomainError("ticket_at_other_counter", number=ticket.number, counter=ticket.counter)
         if action == "call":

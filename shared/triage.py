@@ -41,6 +41,8 @@ class Answers:
     :param found_appointment: True if they found a suitable appointment time online
     :param can_use_online_booking: False if they cannot use the online system at all
     :param party_size: persons who came together (family appointment)
+    :param no_expiring_document: True for "no permit yet, or it expires later than the kiosk's
+        picker reaches": never urgent, and no expiry month is needed
     """
 
     matter: str
@@ -50,6 +52,7 @@ class Answers:
     passport_issued_by_finland: bool | None = None
     found_appointment: bool | None = None
     can_use_online_booking: bool | None = None
+    no_expiring_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,9 @@ def triage(answers: Answers, today: date, urgency_window_months: int, max_party_
         document_counts = answers.matter == "residence_permit" or answers.passport_issued_by_finland
         if answers.matter == "travel_document" and answers.passport_issued_by_finland is None:
             raise TriageError("missing_answer", question="passport_issued_by_finland")
-        if document_counts:
+        if document_counts and answers.no_expiring_document:
+            reasons.append("no_expiring_document")
+        elif document_counts:
             if answers.expiry_year is None or answers.expiry_month is None:
                 raise TriageError("missing_answer", question="expiry")
             if not 1 <= answers.expiry_month <= 12 or not 1900 <= answers.expiry_year <= 2200:

@@ -70,3 +70,49 @@ def make_clerk(app, db, clock):
         return clerk_client
 
     return make
+
+
+def count_rows(db) -> dict[str, int]:
+    """How many tickets and events the database holds: a refused request must not change them."""
+    return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("tickets", "events")}
+
+
+@pytest.fixture
+def issue(db, config, clock):
+    """Issue a waiting number through the domain, with kiosk-like defaults; returns the Outcome."""
+    from shared.tickets import issue_ticket
+
+    def make(queue: str = "urgent", service_point: str = "helsinki", settings=None, **overrides):
+        """Issue one number; `settings` replaces the config (for changed rules)."""
+        values = {
+            "service_point_id": service_point,
+            "queue_id": queue,
+            "party_size": 1,
+            "language": "en",
+            "category": "residence_permit",
+            "triage_answers": {},
+            "idempotency_key": None,
+            "now": clock.now(),
+        }
+        values.update(overrides)
+        return issue_ticket(db, settings or config, **values)
+
+    return make
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """Connect a Socket.IO test client to a service point's room (the display's view)."""
+    from shared.realtime import socketio
+
+    clients = []
+
+    def connect(service_point: str = "helsinki"):
+        socket = socketio.test_client(app, auth={"service_point": service_point}, flask_test_client=client)
+        clients.append(socket)
+        return socket
+
+    yield connect
+    for socket in clients:
+        if socket.is_connected():
+            socket.disconnect()

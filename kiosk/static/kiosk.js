@@ -1,0 +1,211 @@
+// Kiosk: walks a person through triage and shows their waiting number.
+// The server triages again when issuing; this page only collects the answers.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("kiosk");
+  const servicePoint = root.dataset.servicePoint;
+  const language = root.dataset.language;
+  const idleSeconds = Number(root.dataset.idleSeconds) || 45;
+  const text = JSON.parse(document.getElementById("kiosk-text").textContent);
+
+  let answers = {};
+  let interactionKey = newKey();
+  let lastAttempt = null;
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
+  }
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  }
+
+  function show(id) {
+    document.querySelectorAll("#kiosk .screen").forEach((screen) => {
+      screen.hidden = screen.id !== id;
+    });
+    const heading = document.querySelector("#" + id + " h1, #" + id + " .ticket-number");
+    if (heading) heading.setAttribute("tabindex", "-1");
+  }
+
+  function restart() {
+    window.location.href = window.location.pathname;  // back to the language choice
+  }
+
+  // Idle reset: the next person must never see the previous person's answers or number.
+  let idleTimer = null;
+  function touch() {
+    clearTimeout(idleTimer);
+    if (root.dataset.started === "yes") idleTimer = setTimeout(restart, idleSeconds * 1000);
+  }
+  ["pointerdown", "keydown"].forEach((name) => document.addEventListener(name, touch, true));
+  touch();
+
+  function formatWait(minutes) {
+    if (minutes < 60) return format(text.minutes, { minutes: minutes });
+    return format(text.about_hours, { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+  }
+
+  async function post(path, body) {
+    const response = await fetch(path + "?lang=" + language, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept-Language": language },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error((data.error && data.error.message) || text.network_error);
+      error.code = data.error && data.error.code;
+      throw error;
+    }
+    return data;
+  }
+
+  function fail(error, retry) {
+    if (error.code === "not_issuing") { show("screen-closed"); return; }
+    document.getElementById("error-message").textContent =
+      error instanceof TypeError ? text.network_error : error.message;
+    lastAttempt = retry;
+    show("screen-error");
+  }
+
+  async function decide() {
+    show("screen-working");
+    const base = "/api/v1/service-points/" + encodeURIComponent(servicePoint);
+    let triage;
+    try {
+      triage = await post(base + "/triage", answers);
+    } catch (error) {
+      fail(error, decide);
+      return;
+    }
+    if (triage.outcome === "postbox") { show("screen-postbox"); return; }
+    if (triage.outcome === "asylum_invitation") { show("screen-asylum"); return; }
+    if (triage.outcome === "book_online") { showBookOnline(triage); return; }
+    if (!triage.is_accepting_tickets) { show("screen-closed"); return; }
+    await issueNumbers(triage.party_groups);
+  }
+
+  function showBookOnline(triage) {
+    const found = answers.found_appointment === true;
+    document.getElementById("book-online-reason-found").hidden = !found;
+    document.getElementById("book-online-reason-general").hidden = found;
+    const groups = document.getElementById("book-online-groups");
+    groups.hidden = triage.party_groups.length < 2;
+    groups.textContent = format(text.groups_book, {
+      count: answers.party_size, groups: triage.party_groups.length, limit: root.dataset.maxParty,
+    });
+    show("screen-book-online");
+  }
+
+  // One number per group of at most six; each group has its own idempotency key, so a retry
+  // after a lost answer returns the numbers already issued instead of new ones.
+  async function issueNumbers(groups) {
+    show("screen-working");
+    const base = "/api/v1/service-points/" + encodeURIComponent(servicePoint);
+    const tickets = [];
+    try {
+      for (let index = 0; index < groups.length; index++) {
+        tickets.push(await post(base + "/tickets", {
+          answers: Object.assign({}, answers, { party_size: groups[index] }),
+          language: language,
+          idempotency_key: interactionKey + "-" + index,
+        }));
+      }
+    } catch (error) {
+      fail(error, () => issueNumbers(groups));
+      return;
+    }
+    showTicket(tickets);
+  }
+
+  function showTicket(tickets) {
+    const first = tickets[0];
+    document.getElementById("ticket-number").textContent = first.number;
+    const more = document.getElementById("more-numbers");
+    more.hidden = tickets.length < 2;
+    more.textContent = format(text.more_numbers, {
+      numbers: tickets.slice(1).map((ticket) => ticket.number).join(", "),
+    });
+    const queueName = text.queue_names[first.queue] || "";
+    const persons = tickets.reduce((sum, ticket) => sum + ticket.party_size, 0);
+    document.getElementById("ticket-queue").textContent =
+      persons > 1 ? queueName + " · " + format(text.persons, { count: persons }) : queueName;
+    document.getElementById("people-ahead").textContent =
+      first.people_ahead === 0 ? text.nobody_ahead : String(first.people_ahead);
+    document.getElementById("estimated-wait").textContent = formatWait(first.estimated_wait_minutes);
+    document.getElementById("ticket-long-queue").hidden = first.is_likely_served_today;
+    show("screen-ticket");
+  }
+
+  // --- the questions ---------------------------------------------------------------------
+  function on(selector, handler) {
+    document.querySelectorAll(selector).forEach((element) =>
+      element.addEventListener("click", () => handler(element)));
+  }
+
+  on("[data-choose-language]", (button) => {
+    window.location.href = window.location.pathname + "?lang=" + button.dataset.chooseLanguage;
+  });
+  on("[data-action=restart]", restart);
+  on("#error-retry", () => (lastAttempt ? lastAttempt() : restart()));
+
+  on("[data-matter]", (button) => {
+    answers = { matter: button.dataset.matter, party_size: 1 };
+    interactionKey = newKey();
+    if (answers.matter === "travel_document") show("screen-passport");
+    else if (answers.matter === "residence_permit") showExpiry();
+    else if (answers.matter === "additional_documents" || answers.matter === "asylum") decide();
+    else show("screen-party");
+  });
+
+  on("[data-passport]", (button) => {
+    answers.passport_issued_by_finland = button.dataset.passport === "yes";
+    if (answers.passport_issued_by_finland) showExpiry();
+    else show("screen-party");
+  });
+
+  function showExpiry() {
+    document.querySelectorAll("[data-title-for]").forEach((title) => {
+      title.hidden = title.dataset.titleFor !== answers.matter;
+    });
+    document.querySelectorAll("#screen-expiry .pick").forEach((pick) => pick.setAttribute("aria-pressed", "false"));
+    document.getElementById("expiry-next").disabled = true;
+    delete answers.expiry_year;
+    delete answers.expiry_month;
+    show("screen-expiry");
+  }
+
+  function pick(group, button) {
+    document.querySelectorAll("#screen-expiry [data-" + group + "]").forEach((other) =>
+      other.setAttribute("aria-pressed", String(other === button)));
+    document.getElementById("expiry-next").disabled = !(answers.expiry_year && answers.expiry_month);
+  }
+  on("[data-year]", (button) => { answers.expiry_year = Number(button.dataset.year); pick("year", button); });
+  on("[data-month]", (button) => { answers.expiry_month = Number(button.dataset.month); pick("month", button); });
+  on("#expiry-next", () => show("screen-found"));
+  on("#expiry-none", () => {
+    delete answers.expiry_year;
+    delete answers.expiry_month;
+    answers.no_expiring_document = true;
+    show("screen-party");
+  });
+
+  on("[data-found]", (button) => {
+    answers.found_appointment = button.dataset.found === "yes";
+    show("screen-party");
+  });
+
+  on("#party-more", () => { document.getElementById("party-large").hidden = false; });
+  on("[data-party]", (button) => {
+    answers.party_size = Number(button.dataset.party);
+    decide();
+  });
+
+  on("#cannot-use-online", () => {
+    answers.can_use_online_booking = false;
+    decide();
+  });
+})();

@@ -1,0 +1,353 @@
+"""End-to-end fixtures: a real `jono serve` (gunicorn) on a free loopback port and its clients.
+
+The server runs on the real clock, so the copied config.toml opens both service points every day,
+all day, and gives out numbers until closing: the tests must not depend on the hour they run at.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import socket
+import subprocess
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+import socketio
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+JONO = PROJECT_ROOT / ".venv" / "bin" / "jono"
+HELSINKI = ZoneInfo("Europe/Helsinki")
+CLERK = "clerk1"
+CLERK_PASSWORD = "e2e-clerk-password"
+EVENT_TIMEOUT_SECONDS = 10
+START_TIMEOUT_SECONDS = 20
+STOP_TIMEOUT_SECONDS = 15
+ALL_DAYS_OPEN = (
+    "opening_hours = { "
+    + ", ".join(
+        f'{day} = "00:00-23:59"' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    + " }"
+)
+
+
+def always_open_config(text: str) -> str:
+    """Rewrite the demo config so every service point is open and issuing numbers at any hour."""
+    text, replaced = re.subn(r"(?m)^opening_hours = \{.*\}$", ALL_DAYS_OPEN, text)
+    assert replaced == 2, "expected opening_hours for both demo service points in config.toml"
+    text, replaced = re.subn(
+        r"(?m)^last_ticket_minutes_before_closing = \d+",
+        "last_ticket_minutes_before_closing = 0",
+        text,
+    )
+    assert replaced == 1, "expected rules.last_ticket_minutes_before_closing in config.toml"
+    return text
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def next_month_expiry() -> tuple[int, int]:
+    """(year, month) of next month in Helsinki: an expiry inside the urgency window."""
+    today = datetime.now(HELSINKI).date()
+    return (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+
+
+def urgent_ticket_body(language: str = "sv", idempotency_key: str | None = None) -> dict:
+    """The kiosk's request for an urgent residence-permit number (expires next month, no slot)."""
+    year, month = next_month_expiry()
+    return {
+        "answers": {
+            "matter": "residence_permit",
+            "expiry_year": year,
+            "expiry_month": month,
+            "found_appointment": False,
+            "party_size": 1,
+        },
+        "language": language,
+        "idempotency_key": idempotency_key or str(uuid.uuid4()),
+    }
+
+
+class LiveServer:
+    """One `jono serve` subprocess, which can stop and start again on the same port and data."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.config_path = directory / "config.toml"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.environment = {
+            **os.environ,
+            "JONO_DATABASE": str(directory / "jono.db"),
+            "JONO_SECRET_KEY": "e2e-secret-key-not-for-production",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def prepare(self) -> None:
+        """Write the always-open config, create the database and the clerk account."""
+        source = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
+        self.config_path.write_text(always_open_config(source), encoding="utf-8")
+        self.run_command("init-db")
+        self.run_command("users", "add", CLERK, "--role", "clerk", stdin=CLERK_PASSWORD + "\n")
+
+    def run_command(self, *arguments: str, stdin: str | None = None) -> None:
+        """Run one `jono` subcommand to completion; fail with its output if it fails."""
+        result = subprocess.run(
+            [str(JONO), *arguments, "--config", str(self.config_path)],
+            cwd=self.directory,
+            env=self.environment,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, (
+            f"jono {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}"
+        )
+
+    def log_paths(self) -> tuple[Path, Path]:
+        """Where this start's stdout and stderr go (a file each, so no pipe can fill up)."""
+        return (
+            self.directory / f"server-{self.starts}.out",
+            self.directory / f"server-{self.starts}.err",
+        )
+
+    def start(self) -> None:
+        """Start `jono serve` and wait until the API answers; fail with its stderr otherwise."""
+        self.starts += 1
+        out_path, err_path = self.log_paths()
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            self.process = subprocess.Popen(
+                [
+                    str(JONO),
+                    "serve",
+                    "--config",
+                    str(self.config_path),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=self.directory,
+                env=self.environment,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+            )
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                response = requests.get(f"{self.url}/api/v1/service-points", timeout=2)
+                if response.status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"jono serve did not answer on {self.url}; its stderr:\n{self.stderr()}")
+
+    def stop(self) -> None:
+        """Ask the server to stop (SIGTERM), and kill it if it does not in time."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        self.process = None
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port and database."""
+        self.stop()
+        self.start()
+
+    def stderr(self) -> str:
+        """What the latest start wrote to stderr."""
+        return self.log_paths()[1].read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture
+def jono_server(tmp_path):
+    """A running `jono serve` on a free port with a fresh database and one clerk (clerk1)."""
+    server = LiveServer(tmp_path)
+    server.prepare()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(jono_server):
+    """The base URL of a running `jono serve`, e.g. http://127.0.0.1:40123."""
+    return jono_server.url
+
+
+@pytest.fixture
+def http():
+    """A requests session for a kiosk (no login), closed afterwards."""
+    with requests.Session() as session:
+        yield session
+
+
+class LiveClient:
+    """A real python-socketio client of one service point, collecting what the server sends."""
+
+    def __init__(
+        self, base_url: str, service_point: str, transports: list[str], reconnection: bool
+    ):
+        self.base_url = base_url
+        self.service_point = service_point
+        self.transports = transports
+        self.snapshots: queue.Queue[dict] = queue.Queue()
+        self.events: queue.Queue[dict] = queue.Queue()
+        # Our own HTTP session, closed in close(): engine.io drops its own without closing it,
+        # which leaves a socket for the garbage collector (a ResourceWarning).
+        self.http = requests.Session()
+        self.sio = socketio.Client(
+            reconnection=reconnection,
+            reconnection_delay=0.5,
+            reconnection_delay_max=2,
+            http_session=self.http,
+        )
+        self.sio.on("snapshot", self.snapshots.put)
+        self.sio.on("queue_event", self.events.put)
+
+    def connect(self) -> dict:
+        """Connect, and return the snapshot the server sends first."""
+        self.sio.connect(
+            self.base_url,
+            auth={"service_point": self.service_point},
+            transports=self.transports,
+            wait_timeout=EVENT_TIMEOUT_SECONDS,
+        )
+        return self.next_snapshot()
+
+    def next_snapshot(self, timeout: float = EVENT_TIMEOUT_SECONDS) -> dict:
+        """The next `snapshot` received (fails the test if none comes in time)."""
+        try:
+            return self.snapshots.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"{self.service_point} client ({self.transports}) got no snapshot")
+
+    def next_event(self, timeout: float = EVENT_TIMEOUT_SECONDS) -> dict:
+        """The next `queue_event` received (fails the test if none comes in time)."""
+        try:
+            return self.events.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"{self.service_point} client ({self.transports}) got no queue_event")
+
+    def event_of_type(
+        self, event_type: str, timeout: float = EVENT_TIMEOUT_SECONDS
+    ) -> tuple[dict, list]:
+        """Read events up to the first of `event_type`; return it and every event read."""
+        received = []
+        while True:
+            event = self.next_event(timeout)
+            received.append(event)
+            if event["type"] == event_type:
+                return event, received
+
+    def pending_events(self) -> list[dict]:
+        """The events received and not read yet."""
+        events = []
+        while not self.events.empty():
+            events.append(self.events.get_nowait())
+        return events
+
+    def disconnect(self) -> None:
+        """Disconnect, leaving the client ready to connect again."""
+        self.sio.disconnect()
+
+    def close(self) -> None:
+        """Disconnect (or stop reconnecting) and close the HTTP session."""
+        self.sio.shutdown()
+        self.http.close()
+
+
+@pytest.fixture
+def live_client(live_server):
+    """Make connected socket clients: live_client("helsinki", transports=["polling"]).
+
+    Every client is closed after the test, even when it fails.
+    """
+    clients: list[LiveClient] = []
+
+    def make(
+        service_point: str = "helsinki",
+        transports: list[str] | None = None,
+        reconnection: bool = False,
+    ) -> LiveClient:
+        client = LiveClient(live_server, service_point, transports or ["websocket"], reconnection)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+def log_in_clerk(session: requests.Session, base_url: str) -> None:
+    """Log `session` in as clerk1 through the counter API."""
+    response = session.post(
+        f"{base_url}/api/v1/session",
+        json={"username": CLERK, "password": CLERK_PASSWORD},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def clerk(live_server):
+    """A requests session logged in as clerk1 (no counter yet), closed afterwards."""
+    with requests.Session() as session:
+        log_in_clerk(session, live_server)
+        yield session
+
+
+@pytest.fixture
+def issue_ticket(live_server, http):
+    """Issue an urgent number as the kiosk does: issue_ticket("helsinki") -> the API's answer."""
+
+    def issue(service_point: str = "helsinki", language: str = "sv") -> dict:
+        response = http.post(
+            f"{live_server}/api/v1/service-points/{service_point}/tickets",
+            json=urgent_ticket_body(language),
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return issue
+
+
+@pytest.fixture
+def clerk_credentials() -> tuple[str, str]:
+    """The user name and password of the clerk account the live server has."""
+    return CLERK, CLERK_PASSWORD
+
+
+@pytest.fixture
+def urgent_expiry() -> tuple[int, int]:
+    """(year, month) of an expiry that makes a residence permit urgent today: next month."""
+    return next_month_expiry()

@@ -39,7 +39,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 
 translations-extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --ignore-dirs=".* _* node_modules tests" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 lint: $(STAMP)

@@ -125,16 +125,25 @@ def build_snapshot(db: sqlite_utils.Database, config: Config, service_point_id: 
 
 
 def average_service_minutes(db, service_point: ServicePoint, day: str, config: Config) -> float:
-    """Mean minutes from call to finish over the day's latest tickets, or the configured default."""
+    """Mean minutes from call to finish over the day's latest finished tickets, from the event log.
+
+    Falls back to the configured default until the day has a few finished customers.
+    """
     rows = list(
         db.query(
-            "SELECT called_at, finished_at FROM tickets WHERE service_point = ? AND day = ?"
-            " AND status = 'finished' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+            "SELECT finished.at AS finished_at, (SELECT MAX(called.at) FROM events called"
+            "   WHERE called.ticket_id = finished.ticket_id AND called.type = 'TicketCalled'"
+            "   AND called.sequence < finished.sequence) AS called_at"
+            " FROM events finished JOIN tickets ON tickets.id = finished.ticket_id"
+            " WHERE finished.service_point = ? AND finished.type = 'TicketFinished' AND tickets.day = ?"
+            " ORDER BY finished.sequence DESC LIMIT ?",
             [service_point.id, day, SERVICE_TIME_SAMPLE],
         )
     )
     durations = [
-        (parse_utc(row["finished_at"]) - parse_utc(row["called_at"])).total_seconds() / 60 for row in rows
+        (parse_utc(row["finished_at"]) - parse_utc(row["called_at"])).total_seconds() / 60
+        for row in rows
+        if row["called_at"]
     ]
     if len(durations) < 3:  # too few to trust: a single quick case would promise a short wait
         return float(config.rules.default_service_minutes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +21,19 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 # A Monday morning: the demo service points are open 08:00-16:15 on weekdays.
 MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=HELSINKI)
 CLERK_PASSWORD = "counter-password"
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """Hash test passwords with a cheap method: scrypt's deliberate slowness would dominate the
+    suite's run time, and checking a password works the same whichever method made the hash."""
+    import shared.users
+
+    monkeypatch.setattr(
+        shared.users,
+        "generate_password_hash",
+        functools.partial(shared.users.generate_password_hash, method="pbkdf2:sha256:1000"),
+    )
 
 
 @pytest.fixture

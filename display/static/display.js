@@ -50,7 +50,7 @@
 
   function tick() {
     document.getElementById("clock").textContent = new Date().toLocaleTimeString(text.language, {
-      hour: "2-digit", minute: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: text.timezone,
     });
   }
   tick();

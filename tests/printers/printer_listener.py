@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 DLE_EOT = b"\x10\x04"
 
@@ -38,7 +37,7 @@ class PrinterListener:
         self.jobs_changed = threading.Condition()
         self._stopping = threading.Event()
         self._connections: list[socket.socket] = []
-        self._threads: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
         self._server: socket.socket | None = None
 
     def start(self) -> PrinterListener:
@@ -52,7 +51,8 @@ class PrinterListener:
         server.listen(8)
         server.settimeout(0.05)
         self._server = server
-        self._spawn(self._accept_loop)
+        self._thread = threading.Thread(target=self._accept_loop, daemon=True)
+        self._thread.start()
         return self
 
     def __enter__(self) -> PrinterListener:
@@ -64,8 +64,8 @@ class PrinterListener:
     def stop(self) -> None:
         """Stop listening, drop every connection, and wait for the threads."""
         self._stopping.set()
-        for thread in self._threads:
-            thread.join(5)
+        if self._thread is not None:
+            self._thread.join(5)
         for connection in self._connections:
             connection.close()
         if self._server is not None:
@@ -77,12 +77,9 @@ class PrinterListener:
             self.jobs_changed.wait_for(lambda: len(self.jobs) >= count, timeout)
             return list(self.jobs)
 
-    def _spawn(self, target, *arguments) -> None:
-        thread = threading.Thread(target=target, args=arguments, daemon=True)
-        self._threads.append(thread)
-        thread.start()
-
     def _accept_loop(self) -> None:
+        # Like a real port-9100 printer, take one connection at a time: the next job waits
+        # in the backlog until this one is read to its end, so jobs are kept in order.
         while not self._stopping.is_set():
             try:
                 connection, _ = self._server.accept()
@@ -90,7 +87,7 @@ class PrinterListener:
                 continue
             self._connections.append(connection)
             if self.reads:
-                self._spawn(self._read_job, connection)
+                self._read_job(connection)
 
     def _read_job(self, connection: socket.socket) -> None:
         connection.settimeout(0.05)
@@ -106,6 +103,8 @@ class PrinterListener:
                 break
             received.extend(chunk)
             self._answer_status_queries(connection, chunk)
+        else:
+            return  # stopped in the middle of a job: it never arrived whole
         with self.jobs_changed:
             self.jobs.append(bytes(received))
             self.jobs_changed.notify_all()
@@ -117,13 +116,3 @@ class PrinterListener:
             if answer is not None:
                 connection.sendall(answer)
             start = chunk.find(DLE_EOT, start + 3)
-
-
-def wait_until(predicate, timeout: float = 10.0) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` passes; return its last value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return bool(predicate())

@@ -205,7 +205,8 @@ def test_a_dead_printer_does_not_hold_up_another_printer(status_log):
     worker.submit("A001", {"type": "network", "host": "10.0.0.1"}, b"slip")
     worker.submit("B001", {"type": "network", "host": "10.0.0.2"}, b"slip")
     status_log.wait_for("B001", PRINTED)
-    assert status_log.statuses("A001") == [QUEUED]
+    status_log.wait_for("A001", QUEUED)
+    assert status_log.statuses("A001") == [QUEUED]  # still hanging, neither failed nor printed
     release.set()
     worker.stop()
 

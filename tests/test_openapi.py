@@ -1,0 +1,128 @@
+"""The published OpenAPI document: every operation is in it, and its security claims hold."""
+
+from __future__ import annotations
+
+import pytest
+
+KIOSK_OPERATIONS = {"listServicePoints", "getQueueSnapshot", "triageVisit", "issueTicket", "loginClerk"}
+CLERK_OPERATIONS = {
+    "logoutClerk",
+    "getCounterState",
+    "openCounter",
+    "callNextTicket",
+    "callTicket",
+    "recallTicket",
+    "markNoShow",
+    "startServing",
+    "finishTicket",
+    "transferTicket",
+    "returnTicketToQueue",
+}
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@pytest.fixture
+def document(client):
+    """The OpenAPI document as a client downloads it."""
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def operations(document):
+    """Yield (method, path, operation) for every operation in the document."""
+    for path, item in document["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield method, path, item[method]
+
+
+def resolve(document, schema):
+    """Follow a local $ref."""
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def example_value(document, schema):
+    """A value that passes the schema's type checks (enough to get past validation)."""
+    schema = resolve(document, schema)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        required = schema.get("required", [])
+        return {name: example_value(document, schema["properties"][name]) for name in required}
+    return {"integer": 1, "number": 1, "boolean": True, "array": []}.get(kind, "helsinki")
+
+
+def example_body(document, operation):
+    """A JSON body for the operation built from its request schema, or None."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    return example_value(document, content["schema"]) if content else None
+
+
+def test_document_is_openapi_3(document):
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Jono API"
+    assert document["components"]["securitySchemes"]["clerkSession"]["in"] == "cookie"
+
+
+def test_document_has_every_operation(document):
+    operation_ids = {operation["operationId"] for _, _, operation in operations(document)}
+    assert KIOSK_OPERATIONS | CLERK_OPERATIONS <= operation_ids
+
+
+def test_operation_ids_are_unique(document):
+    operation_ids = [operation["operationId"] for _, _, operation in operations(document)]
+    assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_exactly_the_counter_operations_need_a_clerk(document):
+    secured = {
+        operation["operationId"]
+        for _, _, operation in operations(document)
+        if {"clerkSession": []} in operation.get("security", [])
+    }
+    assert secured == CLERK_OPERATIONS
+
+
+def test_every_secured_operation_refuses_an_anonymous_caller(document, client, db):
+    ticket_count = db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
+    checked = []
+    for method, path, operation in operations(document):
+        if {"clerkSession": []} not in operation.get("security", []):
+            continue
+        url = path.replace("{ticket_id}", "1")
+        response = client.open(url, method=method.upper(), json=example_body(document, operation))
+        assert response.status_code == 401, (operation["operationId"], response.json)
+        assert response.json["error"]["code"] == "login_required"
+        assert "401" in operation["responses"], operation["operationId"]
+        checked.append(operation["operationId"])
+    assert set(checked) == CLERK_OPERATIONS
+    assert db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == ticket_count
+
+
+def test_request_bodies_are_documented(document):
+    """The same schemas validate the requests: a body the document requires is really required."""
+    bodies = {
+        operation["operationId"]: resolve(
+            document, operation["requestBody"]["content"]["application/json"]["schema"]
+        )
+        for _, _, operation in operations(document)
+        if "requestBody" in operation
+    }
+    assert set(bodies["issueTicket"]["required"]) == {"answers", "idempotency_key"}
+    assert set(bodies["loginClerk"]["required"]) == {"username", "password"}
+    assert set(bodies["openCounter"]["required"]) == {"service_point", "counter"}
+    assert bodies["transferTicket"]["required"] == ["queue"]
+    assert resolve(document, bodies["triageVisit"])["required"] == ["matter"]
+
+
+def test_errors_are_documented_in_the_one_shape(document):
+    for _, _, operation in operations(document):
+        for status, response in operation["responses"].items():
+            if status.startswith("4"):
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorSchema"}, operation["operationId"]

@@ -29,35 +29,43 @@ def open_counter(
             raise DomainError("counter_taken", counter=counter_number, clerk=row[0])
         if row:
             return ()
-        db.execute("DELETE FROM counter_sessions WHERE clerk = ?", [clerk])
+        # The clerk's previous counter closes; its service point's displays must hear that too.
+        events = list(_close_counters(db, clerk, now))
         db.execute(
             "INSERT INTO counter_sessions (service_point, counter, clerk, opened_at) VALUES (?, ?, ?, ?)",
             [service_point.id, counter_number, clerk, utc_text(now)],
         )
-        event = record_event(
-            db, type="CounterOpened", service_point=service_point.id, at=now, counter=counter_number, clerk=clerk
+        events.append(
+            record_event(
+                db, type="CounterOpened", service_point=service_point.id, at=now, counter=counter_number,
+                clerk=clerk,
+            )
         )
-    return (event,)
+    return tuple(events)
 
 
 def close_counters_of(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
     """Free every counter the clerk holds (on logout). Returns the events."""
-    events = []
     with write_transaction(db):
-        rows = db.execute(
-            "SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]
-        ).fetchall()
-        for service_point_id, counter_number in rows:
-            db.execute(
-                "DELETE FROM counter_sessions WHERE service_point = ? AND counter = ?",
-                [service_point_id, counter_number],
+        return _close_counters(db, clerk, now)
+
+
+def _close_counters(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
+    """Delete the clerk's counter sessions with a CounterClosed event each; the caller holds the
+    write transaction."""
+    events = []
+    rows = db.execute("SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]).fetchall()
+    for service_point_id, counter_number in rows:
+        db.execute(
+            "DELETE FROM counter_sessions WHERE service_point = ? AND counter = ?",
+            [service_point_id, counter_number],
+        )
+        events.append(
+            record_event(
+                db, type="CounterClosed", service_point=service_point_id, at=now,
+                counter=counter_number, clerk=clerk,
             )
-            events.append(
-                record_event(
-                    db, type="CounterClosed", service_point=service_point_id, at=now,
-                    counter=counter_number, clerk=clerk,
-                )
-            )
+        )
     return tuple(events)
 
 

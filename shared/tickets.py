@@ -125,15 +125,17 @@ def issue_ticket(
     if not 1 <= party_size <= config.rules.max_party_size:
         raise InvalidRequest("party_too_large", party_size=party_size, limit=config.rules.max_party_size)
     day = local_day(service_point, now)
-    if enforce_opening_hours:
-        hours = walk_in_hours(config, service_point, now)
-        if not hours.is_accepting_tickets:
-            raise DomainError("not_issuing", status=409, last_ticket_at=hours.last_ticket_at)
     with write_transaction(db):
         if idempotency_key:
             existing = list(db.query("SELECT * FROM tickets WHERE idempotency_key = ?", [idempotency_key]))
             if existing:
                 return Outcome(ticket_from_row(existing[0]), ())
+        # Checked after the idempotency key, so a retry just after the cutoff (the kiosk never saw
+        # the first answer) returns the number that exists rather than saying none is given out.
+        if enforce_opening_hours:
+            hours = walk_in_hours(config, service_point, now)
+            if not hours.is_accepting_tickets:
+                raise DomainError("not_issuing", status=409, last_ticket_at=hours.last_ticket_at)
         sequence = db.execute(
             "SELECT COALESCE(MAX(sequence), 0) + 1 FROM tickets"
             " WHERE service_point = ? AND day = ? AND issued_queue = ?",

@@ -77,9 +77,13 @@ def make_clerk(app, db, clock):
     def make(username: str = "clerk1", service_point: str = "helsinki", counter: int = 1):
         add_user(db, username, CLERK_PASSWORD, "clerk", clock.now())
         clerk_client = app.test_client()
-        response = clerk_client.post("/api/v1/session", json={"username": username, "password": CLERK_PASSWORD})
+        response = clerk_client.post(
+            "/api/v1/session", json={"username": username, "password": CLERK_PASSWORD}
+        )
         assert response.status_code == 200, response.json
-        response = clerk_client.put("/api/v1/counter", json={"service_point": service_point, "counter": counter})
+        response = clerk_client.put(
+            "/api/v1/counter", json={"service_point": service_point, "counter": counter}
+        )
         assert response.status_code == 200, response.json
         return clerk_client
 
@@ -88,7 +92,10 @@ def make_clerk(app, db, clock):
 
 def count_rows(db) -> dict[str, int]:
     """How many tickets and events the database holds: a refused request must not change them."""
-    return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("tickets", "events")}
+    return {
+        table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("tickets", "events")
+    }
 
 
 @pytest.fixture
@@ -122,7 +129,9 @@ def socket_client(app, client):
     clients = []
 
     def connect(service_point: str = "helsinki"):
-        socket = socketio.test_client(app, auth={"service_point": service_point}, flask_test_client=client)
+        socket = socketio.test_client(
+            app, auth={"service_point": service_point}, flask_test_client=client
+        )
         clients.append(socket)
         return socket
 

@@ -153,7 +153,10 @@ def test_call_next_ticket(make_clerk, issue_number, client):
     assert response.status_code == 200
     ticket = response.json
     assert (ticket["number"], ticket["status"], ticket["counter"], ticket["clerk"]) == (
-        "A001", "called", 2, "clerk1",
+        "A001",
+        "called",
+        2,
+        "clerk1",
     )
     assert ticket["called_at"] == "2026-11-30T08:00:00.000000+00:00"
     assert snapshot(client)["now_serving"] == [
@@ -218,10 +221,14 @@ def test_transfer_ticket(make_clerk, issue_number, client):
     clerk = make_clerk()
     issued = issue_number()
     clerk.post("/api/v1/counter/call-next")
-    response = clerk.post(f"/api/v1/tickets/{issued['id']}/transfer", json={"queue": "booking_help"})
+    response = clerk.post(
+        f"/api/v1/tickets/{issued['id']}/transfer", json={"queue": "booking_help"}
+    )
     assert response.status_code == 200
     assert (response.json["number"], response.json["queue"], response.json["status"]) == (
-        "A001", "booking_help", "waiting",
+        "A001",
+        "booking_help",
+        "waiting",
     )
     queues = {queue["id"]: queue for queue in snapshot(client)["queues"]}
     assert [ticket["number"] for ticket in queues["booking_help"]["waiting"]] == ["A001"]
@@ -271,12 +278,17 @@ def test_return_ticket_to_queue(make_clerk, issue_number, client):
         ("transfer", ["call-next", "no-show"]),
     ],
 )
-def test_illegal_transition_is_refused_and_writes_nothing(make_clerk, issue_number, db, action,
-                                                          prepare):
+def test_illegal_transition_is_refused_and_writes_nothing(
+    make_clerk, issue_number, db, action, prepare
+):
     clerk = make_clerk()
     issued = issue_number()
     for step in prepare:
-        path = "/api/v1/counter/call-next" if step == "call-next" else f"/api/v1/tickets/{issued['id']}/{step}"
+        path = (
+            "/api/v1/counter/call-next"
+            if step == "call-next"
+            else f"/api/v1/tickets/{issued['id']}/{step}"
+        )
         assert clerk.post(path).status_code == 200
     before = count_rows(db)
     status_before = db.execute("SELECT status FROM tickets").fetchone()[0]
@@ -330,7 +342,9 @@ def test_ticket_of_another_service_point(make_clerk, issue_number, db):
 COUNTER_OPERATIONS = [
     pytest.param("delete", "/api/v1/session", None, id="logoutClerk"),
     pytest.param("get", "/api/v1/counter", None, id="getCounterState"),
-    pytest.param("put", "/api/v1/counter", {"service_point": "helsinki", "counter": 1}, id="openCounter"),
+    pytest.param(
+        "put", "/api/v1/counter", {"service_point": "helsinki", "counter": 1}, id="openCounter"
+    ),
     pytest.param("post", "/api/v1/counter/call-next", None, id="callNextTicket"),
     pytest.param("post", "/api/v1/tickets/{id}/call", None, id="callTicket"),
     pytest.param("post", "/api/v1/tickets/{id}/recall", None, id="recallTicket"),
@@ -338,7 +352,9 @@ COUNTER_OPERATIONS = [
     pytest.param("post", "/api/v1/tickets/{id}/start", None, id="startServing"),
     pytest.param("post", "/api/v1/tickets/{id}/finish", None, id="finishTicket"),
     pytest.param("post", "/api/v1/tickets/{id}/return", None, id="returnTicketToQueue"),
-    pytest.param("post", "/api/v1/tickets/{id}/transfer", {"queue": "booking_help"}, id="transferTicket"),
+    pytest.param(
+        "post", "/api/v1/tickets/{id}/transfer", {"queue": "booking_help"}, id="transferTicket"
+    ),
 ]
 
 
@@ -352,9 +368,16 @@ def test_counter_operation_needs_login(client, issue_number, db, method, path, b
     assert count_rows(db) == before
 
 
-SEATED_OPERATIONS = [param for param in COUNTER_OPERATIONS if param.id not in (
-    "logoutClerk", "getCounterState", "openCounter",
-)]
+SEATED_OPERATIONS = [
+    param
+    for param in COUNTER_OPERATIONS
+    if param.id
+    not in (
+        "logoutClerk",
+        "getCounterState",
+        "openCounter",
+    )
+]
 
 
 @pytest.mark.parametrize(("method", "path", "body"), SEATED_OPERATIONS)

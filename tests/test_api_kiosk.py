@@ -99,13 +99,17 @@ def test_triage_estimate_counts_those_waiting(client):
 
 
 def test_triage_missing_answer(client):
-    response = client.post("/api/v1/service-points/helsinki/triage", json={"matter": "residence_permit"})
+    response = client.post(
+        "/api/v1/service-points/helsinki/triage", json={"matter": "residence_permit"}
+    )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "missing_answer"
 
 
 def test_issue_ticket(client, db):
-    response = client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body(language="sv"))
+    response = client.post(
+        "/api/v1/service-points/helsinki/tickets", json=ticket_body(language="sv")
+    )
     assert response.status_code == 201
     ticket = response.json
     assert ticket["number"] == "A001"
@@ -123,8 +127,12 @@ def test_issue_ticket(client, db):
 
 
 def test_second_ticket_has_one_ahead(client):
-    client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-visit-0001"))
-    response = client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-visit-0002"))
+    client.post(
+        "/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-visit-0001")
+    )
+    response = client.post(
+        "/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-visit-0002")
+    )
     assert response.status_code == 201
     assert response.json["number"] == "A002"
     assert response.json["people_ahead"] == 1
@@ -158,55 +166,140 @@ def post_ticket_raw(client, data):
 
 
 BAD_ISSUE_REQUESTS = [
-    pytest.param("/api/v1/service-points/helsinki/tickets", "{not json", 400, "invalid_json",
-                 id="invalid-json"),
-    pytest.param("/api/v1/service-points/oulu/tickets", ticket_body(), 404, "unknown_service_point",
-                 id="unknown-service-point"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 ticket_body({**URGENT_ANSWERS, "party_size": "two"}), 400, "invalid_request",
-                 id="party-size-not-a-number"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 ticket_body({**URGENT_ANSWERS, "found_appointment": "maybe"}), 400, "invalid_request",
-                 id="boolean-not-a-boolean"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 {"answers": "urgent", "idempotency_key": "kiosk-1-visit-0001"}, 400,
-                 "invalid_request", id="answers-not-an-object"),
-    pytest.param("/api/v1/service-points/helsinki/tickets", {"answers": URGENT_ANSWERS}, 400,
-                 "invalid_request", id="missing-idempotency-key"),
-    pytest.param("/api/v1/service-points/helsinki/tickets", ticket_body(key="short"), 400,
-                 "invalid_request", id="short-idempotency-key"),
-    pytest.param("/api/v1/service-points/helsinki/tickets", ticket_body(language="de"), 400,
-                 "invalid_request", id="unknown-language"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 ticket_body({**URGENT_ANSWERS, "matter": "fishing_licence"}), 400, "invalid_request",
-                 id="unknown-matter"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 ticket_body({**URGENT_ANSWERS, "party_size": 9}), 400, "party_too_large",
-                 id="party-of-nine"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 ticket_body({"matter": "residence_permit", "found_appointment": False}), 400,
-                 "missing_answer", id="missing-expiry"),
-    pytest.param("/api/v1/service-points/helsinki/tickets", ticket_body({"matter": "citizenship"}),
-                 409, "not_a_ticket_outcome", id="non-urgent-matter"),
-    pytest.param("/api/v1/service-points/helsinki/tickets",
-                 ticket_body({**URGENT_ANSWERS, "found_appointment": True}), 409,
-                 "not_a_ticket_outcome", id="appointment-found"),
-    pytest.param("/api/v1/service-points/helsinki/tickets", ticket_body({"matter": "asylum"}), 409,
-                 "not_a_ticket_outcome", id="asylum"),
-    pytest.param("/api/v1/service-points/helsinki/triage", "[1, 2", 400, "invalid_json",
-                 id="triage-invalid-json"),
-    pytest.param("/api/v1/service-points/oulu/triage", URGENT_ANSWERS, 404, "unknown_service_point",
-                 id="triage-unknown-service-point"),
-    pytest.param("/api/v1/service-points/helsinki/triage", {"matter": 7}, 400, "invalid_request",
-                 id="triage-matter-not-a-string"),
-    pytest.param("/api/v1/service-points/helsinki/triage", {**URGENT_ANSWERS, "expiry_month": 13},
-                 400, "invalid_request", id="triage-month-thirteen"),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        "{not json",
+        400,
+        "invalid_json",
+        id="invalid-json",
+    ),
+    pytest.param(
+        "/api/v1/service-points/oulu/tickets",
+        ticket_body(),
+        404,
+        "unknown_service_point",
+        id="unknown-service-point",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({**URGENT_ANSWERS, "party_size": "two"}),
+        400,
+        "invalid_request",
+        id="party-size-not-a-number",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({**URGENT_ANSWERS, "found_appointment": "maybe"}),
+        400,
+        "invalid_request",
+        id="boolean-not-a-boolean",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        {"answers": "urgent", "idempotency_key": "kiosk-1-visit-0001"},
+        400,
+        "invalid_request",
+        id="answers-not-an-object",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        {"answers": URGENT_ANSWERS},
+        400,
+        "invalid_request",
+        id="missing-idempotency-key",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body(key="short"),
+        400,
+        "invalid_request",
+        id="short-idempotency-key",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body(language="de"),
+        400,
+        "invalid_request",
+        id="unknown-language",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({**URGENT_ANSWERS, "matter": "fishing_licence"}),
+        400,
+        "invalid_request",
+        id="unknown-matter",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({**URGENT_ANSWERS, "party_size": 9}),
+        400,
+        "party_too_large",
+        id="party-of-nine",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({"matter": "residence_permit", "found_appointment": False}),
+        400,
+        "missing_answer",
+        id="missing-expiry",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({"matter": "citizenship"}),
+        409,
+        "not_a_ticket_outcome",
+        id="non-urgent-matter",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({**URGENT_ANSWERS, "found_appointment": True}),
+        409,
+        "not_a_ticket_outcome",
+        id="appointment-found",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/tickets",
+        ticket_body({"matter": "asylum"}),
+        409,
+        "not_a_ticket_outcome",
+        id="asylum",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/triage",
+        "[1, 2",
+        400,
+        "invalid_json",
+        id="triage-invalid-json",
+    ),
+    pytest.param(
+        "/api/v1/service-points/oulu/triage",
+        URGENT_ANSWERS,
+        404,
+        "unknown_service_point",
+        id="triage-unknown-service-point",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/triage",
+        {"matter": 7},
+        400,
+        "invalid_request",
+        id="triage-matter-not-a-string",
+    ),
+    pytest.param(
+        "/api/v1/service-points/helsinki/triage",
+        {**URGENT_ANSWERS, "expiry_month": 13},
+        400,
+        "invalid_request",
+        id="triage-month-thirteen",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("path", "body", "status", "code"), BAD_ISSUE_REQUESTS)
 def test_bad_kiosk_request_is_refused_and_writes_nothing(client, db, path, body, status, code):
-    client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-earlier-01"))
+    client.post(
+        "/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-earlier-01")
+    )
     before = count_rows(db)
     if isinstance(body, str):
         response = client.post(path, data=body, content_type="application/json")
@@ -288,5 +381,11 @@ def test_error_messages_are_translated(client):
 def test_kiosk_routes_need_no_login(client):
     assert client.get("/api/v1/service-points").status_code == 200
     assert client.get("/api/v1/service-points/helsinki/snapshot").status_code == 200
-    assert client.post("/api/v1/service-points/helsinki/triage", json=URGENT_ANSWERS).status_code == 200
-    assert client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body()).status_code == 201
+    assert (
+        client.post("/api/v1/service-points/helsinki/triage", json=URGENT_ANSWERS).status_code
+        == 200
+    )
+    assert (
+        client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body()).status_code
+        == 201
+    )

@@ -26,7 +26,9 @@ def account_names(tmp_path) -> list[tuple[str, str]]:
     """The (user name, role) rows of the database the CLI wrote."""
     db = connect(str(tmp_path / "cli.db"))
     try:
-        return [tuple(row) for row in db.execute("SELECT username, role FROM users ORDER BY username")]
+        return [
+            tuple(row) for row in db.execute("SELECT username, role FROM users ORDER BY username")
+        ]
     finally:
         db.close()
 
@@ -65,7 +67,9 @@ def test_users_add_reads_the_password_from_stdin(config_path, tmp_path, monkeypa
     try:
         assert authenticate(db, "maija", "a-long-password").role == "admin"
         assert authenticate(db, "maija", "a-long-password\n") is None
-        stored = db.execute("SELECT password_hash FROM users WHERE username = 'maija'").fetchone()[0]
+        stored = db.execute("SELECT password_hash FROM users WHERE username = 'maija'").fetchone()[
+            0
+        ]
         assert "a-long-password" not in stored
     finally:
         db.close()
@@ -81,9 +85,14 @@ def test_users_list(config_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize(
     ("name", "password", "code"),
-    [("ville", "short", "password_too_short"), ("no spaces", "long-enough-password", "invalid_username")],
+    [
+        ("ville", "short", "password_too_short"),
+        ("no spaces", "long-enough-password", "invalid_username"),
+    ],
 )
-def test_users_add_refuses_bad_accounts(config_path, tmp_path, monkeypatch, capsys, name, password, code):
+def test_users_add_refuses_bad_accounts(
+    config_path, tmp_path, monkeypatch, capsys, name, password, code
+):
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
     assert main(["--config", str(config_path), "users", "add", name]) == 1
     assert code in capsys.readouterr().err
@@ -100,7 +109,9 @@ def test_users_add_refuses_a_taken_name(config_path, monkeypatch, capsys):
 
 def test_bad_config_exits_2_naming_the_key(config_path, tmp_path, capsys):
     text = config_path.read_text(encoding="utf-8")
-    config_path.write_text(text.replace("max_party_size = 6", "max_party_size = \"six\""), encoding="utf-8")
+    config_path.write_text(
+        text.replace("max_party_size = 6", 'max_party_size = "six"'), encoding="utf-8"
+    )
     assert main(["--config", str(config_path), "init-db"]) == 2
     error = capsys.readouterr().err
     assert "bad configuration" in error

@@ -22,7 +22,7 @@ WAITING_TICKETS = 200
 
 
 def run_in_threads(count: int, work) -> list:
-    """Start `count` threads at the same moment on `work(index)`; return results, re-raise errors."""
+    """Start `count` threads at once on `work(index)`; return the results, re-raise errors."""
     barrier = threading.Barrier(count)
     results: list = [None] * count
     errors: list[BaseException] = []
@@ -89,7 +89,9 @@ def test_parallel_clerks_never_call_the_same_ticket(config, db, clock):
     busy_office = dataclasses.replace(
         helsinki, counters=tuple(Counter(number, ("urgent",)) for number in range(1, CLERKS + 1))
     )
-    office_config = dataclasses.replace(config, service_points=(busy_office, config.service_point("tampere")))
+    office_config = dataclasses.replace(
+        config, service_points=(busy_office, config.service_point("tampere"))
+    )
     now = clock.now()
     issued = [issue(db, office_config, now).ticket.id for _ in range(WAITING_TICKETS)]
 
@@ -102,8 +104,12 @@ def test_parallel_clerks_never_call_the_same_ticket(config, db, clock):
             while True:
                 try:
                     called = call_next_ticket(
-                        connection, office_config, service_point_id="helsinki",
-                        counter_number=counter_number, clerk=clerk, now=now,
+                        connection,
+                        office_config,
+                        service_point_id="helsinki",
+                        counter_number=counter_number,
+                        clerk=clerk,
+                        now=now,
                     ).ticket
                 except DomainError as error:
                     assert error.code == "queue_empty"
@@ -111,8 +117,13 @@ def test_parallel_clerks_never_call_the_same_ticket(config, db, clock):
                 assert called.counter == counter_number
                 served.append(called.id)
                 finish_ticket(
-                    connection, office_config, ticket_id=called.id, service_point_id="helsinki",
-                    counter_number=counter_number, clerk=clerk, now=now,
+                    connection,
+                    office_config,
+                    ticket_id=called.id,
+                    service_point_id="helsinki",
+                    counter_number=counter_number,
+                    clerk=clerk,
+                    now=now,
                 )
         finally:
             connection.close()
@@ -121,7 +132,9 @@ def test_parallel_clerks_never_call_the_same_ticket(config, db, clock):
     served = [ticket_id for batch in served_by_counter for ticket_id in batch]
     assert sorted(served) == sorted(issued)  # every ticket once, none twice
     assert sum(1 for batch in served_by_counter if batch) > 1, "the clerks did not overlap at all"
-    calls = Tally(row[0] for row in db.execute("SELECT ticket_id FROM events WHERE type = 'TicketCalled'"))
+    calls = Tally(
+        row[0] for row in db.execute("SELECT ticket_id FROM events WHERE type = 'TicketCalled'")
+    )
     assert set(calls) == set(issued)
     assert set(calls.values()) == {1}
     statuses = Tally(row[0] for row in db.execute("SELECT status FROM tickets"))

@@ -62,31 +62,68 @@ def _set(path: list, value):
 @pytest.mark.parametrize(
     ("change", "key"),
     [
-        pytest.param(_set(["rules", "max_party_sise"], 6), "rules.max_party_sise", id="unknown-rule"),
+        pytest.param(
+            _set(["rules", "max_party_sise"], 6), "rules.max_party_sise", id="unknown-rule"
+        ),
         pytest.param(_set(["colour"], "blue"), "colour", id="unknown-top-level-key"),
-        pytest.param(_set(["service_points", 0, "counter"], []), "service_points[0].counter",
-                     id="unknown-service-point-key"),
-        pytest.param(_set(["rules", "max_party_size"], "6"), "rules.max_party_size", id="wrong-type"),
-        pytest.param(_set(["rules", "urgency_window_months"], True), "rules.urgency_window_months",
-                     id="boolean-for-integer"),
-        pytest.param(_set(["rules", "call_order"], "random"), "rules.call_order", id="bad-call-order"),
-        pytest.param(_set(["queues", 0, "prefix"], "AA"), "queues[0].prefix", id="two-letter-prefix"),
-        pytest.param(_set(["queues", 1, "prefix"], "b"), "queues[1].prefix", id="lower-case-prefix"),
+        pytest.param(
+            _set(["service_points", 0, "counter"], []),
+            "service_points[0].counter",
+            id="unknown-service-point-key",
+        ),
+        pytest.param(
+            _set(["rules", "max_party_size"], "6"), "rules.max_party_size", id="wrong-type"
+        ),
+        pytest.param(
+            _set(["rules", "urgency_window_months"], True),
+            "rules.urgency_window_months",
+            id="boolean-for-integer",
+        ),
+        pytest.param(
+            _set(["rules", "call_order"], "random"), "rules.call_order", id="bad-call-order"
+        ),
+        pytest.param(
+            _set(["queues", 0, "prefix"], "AA"), "queues[0].prefix", id="two-letter-prefix"
+        ),
+        pytest.param(
+            _set(["queues", 1, "prefix"], "b"), "queues[1].prefix", id="lower-case-prefix"
+        ),
         pytest.param(_set(["queues", 1, "prefix"], "A"), "queues[].prefix", id="duplicate-prefix"),
-        pytest.param(_set(["service_points", 0, "counters", 2, "queues"], ["appointment", "urgnet"]),
-                     "service_points[0].counters[2].queues", id="unknown-queue-on-counter"),
-        pytest.param(_set(["service_points", 1, "timezone"], "Europe/Tampere"),
-                     "service_points[1].timezone", id="bad-time-zone"),
-        pytest.param(_set(["service_points", 0, "opening_hours", "mon"], "16:15-08:00"),
-                     "service_points[0].opening_hours.mon", id="closes-before-opening"),
-        pytest.param(_set(["service_points", 0, "opening_hours", "tue"], "8-16"),
-                     "service_points[0].opening_hours.tue", id="hours-badly-written"),
-        pytest.param(_set(["service_points", 0, "opening_hours", "fri"], "08:00-25:00"),
-                     "service_points[0].opening_hours.fri", id="hour-out-of-range"),
-        pytest.param(_set(["service_points", 0, "opening_hours", "monday"], "08:00-16:00"),
-                     "service_points[0].opening_hours.monday", id="unknown-weekday"),
-        pytest.param(_set(["deployment", "default_language"], "de"), "deployment.default_language",
-                     id="unsupported-language"),
+        pytest.param(
+            _set(["service_points", 0, "counters", 2, "queues"], ["appointment", "urgnet"]),
+            "service_points[0].counters[2].queues",
+            id="unknown-queue-on-counter",
+        ),
+        pytest.param(
+            _set(["service_points", 1, "timezone"], "Europe/Tampere"),
+            "service_points[1].timezone",
+            id="bad-time-zone",
+        ),
+        pytest.param(
+            _set(["service_points", 0, "opening_hours", "mon"], "16:15-08:00"),
+            "service_points[0].opening_hours.mon",
+            id="closes-before-opening",
+        ),
+        pytest.param(
+            _set(["service_points", 0, "opening_hours", "tue"], "8-16"),
+            "service_points[0].opening_hours.tue",
+            id="hours-badly-written",
+        ),
+        pytest.param(
+            _set(["service_points", 0, "opening_hours", "fri"], "08:00-25:00"),
+            "service_points[0].opening_hours.fri",
+            id="hour-out-of-range",
+        ),
+        pytest.param(
+            _set(["service_points", 0, "opening_hours", "monday"], "08:00-16:00"),
+            "service_points[0].opening_hours.monday",
+            id="unknown-weekday",
+        ),
+        pytest.param(
+            _set(["deployment", "default_language"], "de"),
+            "deployment.default_language",
+            id="unsupported-language",
+        ),
     ],
 )
 def test_bad_key_stops_with_its_name(raw_config, change, key):

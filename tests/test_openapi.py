@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-KIOSK_OPERATIONS = {"listServicePoints", "getQueueSnapshot", "triageVisit", "issueTicket", "loginClerk"}
+KIOSK_OPERATIONS = {
+    "listServicePoints",
+    "getQueueSnapshot",
+    "triageVisit",
+    "issueTicket",
+    "loginClerk",
+}
 CLERK_OPERATIONS = {
     "logoutClerk",
     "getCounterState",
@@ -125,4 +131,6 @@ def test_errors_are_documented_in_the_one_shape(document):
         for status, response in operation["responses"].items():
             if status.startswith("4"):
                 schema = response["content"]["application/json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/ErrorSchema"}, operation["operationId"]
+                assert schema == {"$ref": "#/components/schemas/ErrorSchema"}, operation[
+                    "operationId"
+                ]

@@ -1,4 +1,4 @@
-"""Live updates over Socket.IO: snapshot first, then numbered queue events per service point room."""
+"""Live updates over Socket.IO: a snapshot first, then numbered events per service point room."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def received(socket, name):
 def issue_number(client, key="kiosk-1-visit-0001", service_point="helsinki"):
     """Issue an urgent number through the kiosk API."""
     response = client.post(
-        f"/api/v1/service-points/{service_point}/tickets", json={**URGENT_TICKET_BODY, "idempotency_key": key}
+        f"/api/v1/service-points/{service_point}/tickets",
+        json={**URGENT_TICKET_BODY, "idempotency_key": key},
     )
     assert response.status_code == 201
     return response.json
@@ -51,7 +52,9 @@ def test_unknown_service_point_is_refused(app, client, auth):
 
 
 def test_service_point_may_come_in_the_query_string(app, client):
-    socket = socketio.test_client(app, query_string="service_point=tampere", flask_test_client=client)
+    socket = socketio.test_client(
+        app, query_string="service_point=tampere", flask_test_client=client
+    )
     assert socket.is_connected()
     assert received(socket, "snapshot")[0]["service_point"]["id"] == "tampere"
     socket.disconnect()
@@ -72,9 +75,9 @@ def test_counter_action_reaches_the_display(socket_client, client, make_clerk):
     assert event["ticket"] == {"number": issued["number"], "queue": "urgent", "status": "called"}
     assert event["at"] == "2026-11-30T08:00:00.000000+00:00"
     assert event["snapshot"]["sequence"] == event["sequence"]
-    assert {"number": "A001", "counter": 3, "queue": "urgent", "status": "called"} in event["snapshot"][
-        "now_serving"
-    ]
+    assert {"number": "A001", "counter": 3, "queue": "urgent", "status": "called"} in event[
+        "snapshot"
+    ]["now_serving"]
     assert event["snapshot"]["recent_calls"][0]["number"] == "A001"
 
 
@@ -117,7 +120,9 @@ def test_refused_action_broadcasts_nothing(socket_client, make_clerk):
     assert display.get_received() == []
 
 
-def test_reconnecting_client_gets_a_snapshot_covering_what_it_missed(socket_client, client, make_clerk):
+def test_reconnecting_client_gets_a_snapshot_covering_what_it_missed(
+    socket_client, client, make_clerk
+):
     display = socket_client("helsinki")
     seen = received(display, "snapshot")[0]["sequence"]
     display.disconnect()
@@ -130,7 +135,9 @@ def test_reconnecting_client_gets_a_snapshot_covering_what_it_missed(socket_clie
     assert [message["name"] for message in messages] == ["snapshot"]
     snapshot = messages[0]["args"][0]
     assert snapshot["sequence"] == seen + 3  # issued, counter opened, called
-    assert snapshot["now_serving"] == [{"number": "A001", "counter": 1, "queue": "urgent", "status": "called"}]
+    assert snapshot["now_serving"] == [
+        {"number": "A001", "counter": 1, "queue": "urgent", "status": "called"}
+    ]
     # Live events continue from the snapshot's sequence.
     clerk.post("/api/v1/tickets/1/finish")
     (event,) = received(display, "queue_event")
@@ -156,3 +163,14 @@ def test_request_snapshot_for_unknown_service_point(socket_client, data):
     ack = display.emit("request_snapshot", data, callback=True)
     assert ack == {"ok": False, "error": "unknown_service_point"}
     assert display.get_received() == []
+
+
+def test_moving_to_another_counter_closes_the_first_one_live(socket_client, make_clerk):
+    clerk = make_clerk("clerk1", "tampere", 3)
+    tampere_display = socket_client("tampere")
+    assert received(tampere_display, "snapshot")[0]["open_counters"] == [3]
+    response = clerk.put("/api/v1/counter", json={"service_point": "helsinki", "counter": 2})
+    assert response.status_code == 200
+    (event,) = received(tampere_display, "queue_event")
+    assert (event["type"], event["counter"]) == ("CounterClosed", 3)
+    assert event["snapshot"]["open_counters"] == []

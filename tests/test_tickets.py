@@ -12,7 +12,9 @@ from shared.errors import DomainError
 from tests.conftest import HELSINKI, count_rows
 
 
-def act(action, db, config, clock, ticket, counter=1, service_point="helsinki", clerk="clerk1", **extra):
+def act(
+    action, db, config, clock, ticket, counter=1, service_point="helsinki", clerk="clerk1", **extra
+):
     """Run one counter action on a ticket at a Helsinki counter."""
     return action(
         db,
@@ -29,7 +31,12 @@ def act(action, db, config, clock, ticket, counter=1, service_point="helsinki", 
 def call_next(db, config, clock, counter=1, service_point="helsinki", clerk="clerk1"):
     """Press "call next" at a counter."""
     return tickets.call_next_ticket(
-        db, config, service_point_id=service_point, counter_number=counter, clerk=clerk, now=clock.now()
+        db,
+        config,
+        service_point_id=service_point,
+        counter_number=counter,
+        clerk=clerk,
+        now=clock.now(),
     )
 
 
@@ -69,7 +76,9 @@ def test_each_service_point_has_its_own_numbers(issue):
 
 
 def test_issued_ticket_is_waiting_with_its_answers(issue, clock):
-    ticket = issue(party_size=3, language="sv", triage_answers={"matter": "residence_permit"}).ticket
+    ticket = issue(
+        party_size=3, language="sv", triage_answers={"matter": "residence_permit"}
+    ).ticket
     assert ticket.status == tickets.WAITING
     assert ticket.queue == ticket.issued_queue == "urgent"
     assert ticket.party_size == 3
@@ -109,7 +118,9 @@ def test_refused_issue_writes_nothing(issue, db, overrides, code, status):
     "moment",
     [
         pytest.param(datetime(2026, 11, 30, 15, 45, tzinfo=HELSINKI), id="at-last-ticket-cutoff"),
-        pytest.param(datetime(2026, 11, 30, 16, 0, tzinfo=HELSINKI), id="after-cutoff-before-closing"),
+        pytest.param(
+            datetime(2026, 11, 30, 16, 0, tzinfo=HELSINKI), id="after-cutoff-before-closing"
+        ),
         pytest.param(datetime(2026, 11, 30, 17, 0, tzinfo=HELSINKI), id="after-closing"),
         pytest.param(datetime(2026, 11, 30, 7, 59, tzinfo=HELSINKI), id="before-opening"),
         pytest.param(datetime(2026, 12, 5, 10, 0, tzinfo=HELSINKI), id="saturday"),
@@ -213,7 +224,9 @@ def ticket_in(issue, db, config, clock):
         ("transfer", "serving", "waiting", "TicketTransferred"),
     ],
 )
-def test_legal_transition(ticket_in, db, config, clock, action_name, from_status, to_status, event_type):
+def test_legal_transition(
+    ticket_in, db, config, clock, action_name, from_status, to_status, event_type
+):
     ticket = ticket_in(from_status)
     clock.advance(minutes=3)
     outcome = run(action_name, db, config, clock, ticket)
@@ -222,7 +235,10 @@ def test_legal_transition(ticket_in, db, config, clock, action_name, from_status
     assert outcome.ticket.number == ticket.number
     (event,) = outcome.events
     assert (event.type, event.ticket_id, event.from_status, event.to_status) == (
-        event_type, ticket.id, from_status, to_status,
+        event_type,
+        ticket.id,
+        from_status,
+        to_status,
     )
     assert (event.counter, event.clerk, event.at) == (1, "clerk1", clock.now())
     newest = db.execute("SELECT type, sequence FROM events ORDER BY id DESC LIMIT 1").fetchone()
@@ -246,8 +262,9 @@ ILLEGAL = [
 
 
 @pytest.mark.parametrize(("action_name", "from_status"), ILLEGAL)
-def test_illegal_transition_is_refused_and_writes_nothing(ticket_in, db, config, clock, action_name,
-                                                          from_status):
+def test_illegal_transition_is_refused_and_writes_nothing(
+    ticket_in, db, config, clock, action_name, from_status
+):
     ticket = ticket_in(from_status)
     before = count_rows(db)
     with pytest.raises(DomainError) as raised:
@@ -273,7 +290,9 @@ def test_call_a_finished_ticket_is_refused(ticket_in, db, config, clock):
     assert raised.value.status == 409
 
 
-@pytest.mark.parametrize("action_name", ["recall", "no_show", "start", "finish", "return", "transfer"])
+@pytest.mark.parametrize(
+    "action_name", ["recall", "no_show", "start", "finish", "return", "transfer"]
+)
 def test_another_counters_ticket_is_refused(ticket_in, db, config, clock, action_name):
     ticket = ticket_in("called")  # called to counter 1
     before = count_rows(db)
@@ -377,7 +396,9 @@ def test_priority_call_order_takes_the_counters_first_queue(issue, db, config, c
 
 
 def test_oldest_first_call_order_ignores_queue_order(issue, db, config, clock):
-    oldest_first = dataclasses.replace(config, rules=dataclasses.replace(config.rules, call_order="oldest_first"))
+    oldest_first = dataclasses.replace(
+        config, rules=dataclasses.replace(config.rules, call_order="oldest_first")
+    )
     issue("urgent")  # A001, older
     clock.advance(minutes=5)
     issue("booking_help")  # B001
@@ -420,5 +441,19 @@ def test_every_change_is_an_event_with_increasing_sequence(issue, db, config, cl
     moments = [row["at"] for row in rows]
     assert moments == sorted(moments)
     assert moments[0] == "2026-11-30T08:00:00.000000+00:00"
-    tampere = db.execute("SELECT sequence, type FROM events WHERE service_point = 'tampere'").fetchall()
+    tampere = db.execute(
+        "SELECT sequence, type FROM events WHERE service_point = 'tampere'"
+    ).fetchall()
     assert tampere == [(1, "TicketIssued")]
+
+
+def test_retry_after_the_cutoff_returns_the_ticket_issued_before_it(issue, db, clock):
+    """A kiosk whose answer was lost retries a moment later: it must get its number, not a refusal."""
+    clock.set(datetime(2026, 11, 30, 15, 44, 59, tzinfo=HELSINKI))
+    first = issue(idempotency_key="kiosk-1-interaction-9")
+    clock.set(datetime(2026, 11, 30, 15, 45, 1, tzinfo=HELSINKI))
+    again = issue(idempotency_key="kiosk-1-interaction-9")
+    assert (again.ticket.id, again.ticket.number, again.events) == (first.ticket.id, "A001", ())
+    with pytest.raises(DomainError, match="not_issuing"):
+        issue(idempotency_key="kiosk-1-interaction-10")
+    assert count_rows(db) == {"tickets": 1, "events": 1}

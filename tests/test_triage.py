@@ -25,11 +25,18 @@ MAX_PARTY_SIZE = 6
 
 def decide(**answers):
     """Triage the answers on the reference day with the demo rules."""
-    return triage(Answers(**answers), TODAY, urgency_window_months=WINDOW_MONTHS, max_party_size=MAX_PARTY_SIZE)
+    return triage(
+        Answers(**answers),
+        TODAY,
+        urgency_window_months=WINDOW_MONTHS,
+        max_party_size=MAX_PARTY_SIZE,
+    )
 
 
 def test_expiring_residence_permit_without_appointment_gets_urgent_ticket():
-    result = decide(matter="residence_permit", expiry_year=2027, expiry_month=1, found_appointment=False)
+    result = decide(
+        matter="residence_permit", expiry_year=2027, expiry_month=1, found_appointment=False
+    )
     assert result.outcome == URGENT_TICKET
     assert result.is_urgent
     assert result.queue_kind == "urgent"
@@ -104,9 +111,13 @@ def test_urgency_window_edges(expiry_year, expiry_month, is_urgent, months):
 
 def test_window_setting_is_honoured():
     """With a two-month window, the same February expiry is no longer urgent."""
-    answers = Answers(matter="residence_permit", expiry_year=2027, expiry_month=2, found_appointment=False)
+    answers = Answers(
+        matter="residence_permit", expiry_year=2027, expiry_month=2, found_appointment=False
+    )
     assert triage(answers, TODAY, urgency_window_months=2, max_party_size=6).outcome == BOOK_ONLINE
-    assert triage(answers, TODAY, urgency_window_months=3, max_party_size=6).outcome == URGENT_TICKET
+    assert (
+        triage(answers, TODAY, urgency_window_months=3, max_party_size=6).outcome == URGENT_TICKET
+    )
 
 
 def test_permit_expiring_later_that_cannot_book_online_gets_booking_help():
@@ -132,7 +143,9 @@ def test_non_finnish_passport_is_never_urgent(expiry_year, expiry_month):
 
 
 def test_urgent_expiry_but_found_appointment_books_online():
-    result = decide(matter="residence_permit", expiry_year=2027, expiry_month=1, found_appointment=True)
+    result = decide(
+        matter="residence_permit", expiry_year=2027, expiry_month=1, found_appointment=True
+    )
     assert result.outcome == BOOK_ONLINE
     assert not result.is_urgent
     assert "appointment_found" in result.reasons
@@ -144,8 +157,13 @@ def test_urgent_expiry_but_found_appointment_books_online():
 )
 def test_large_party_splits_into_groups(party_size, groups):
     assert split_party(party_size, MAX_PARTY_SIZE) == groups
-    result = decide(matter="residence_permit", party_size=party_size, expiry_year=2027, expiry_month=1,
-                    found_appointment=False)
+    result = decide(
+        matter="residence_permit",
+        party_size=party_size,
+        expiry_year=2027,
+        expiry_month=1,
+        found_appointment=False,
+    )
     assert result.party_groups == groups
 
 
@@ -157,23 +175,53 @@ def test_party_of_nine_in_triage_gives_two_groups():
 @pytest.mark.parametrize(
     ("answers", "code", "params"),
     [
-        pytest.param({"matter": "residence_permit", "found_appointment": False}, "missing_answer",
-                     {"question": "expiry"}, id="permit-without-expiry"),
-        pytest.param({"matter": "residence_permit", "expiry_year": 2027, "found_appointment": False},
-                     "missing_answer", {"question": "expiry"}, id="permit-without-month"),
-        pytest.param({"matter": "travel_document", "expiry_year": 2027, "expiry_month": 1},
-                     "missing_answer", {"question": "passport_issued_by_finland"},
-                     id="passport-without-issuer"),
-        pytest.param({"matter": "residence_permit", "expiry_year": 2027, "expiry_month": 1},
-                     "missing_answer", {"question": "found_appointment"},
-                     id="urgent-without-appointment-answer"),
-        pytest.param({"matter": "residence_permit", "expiry_year": 2027, "expiry_month": 13,
-                      "found_appointment": False}, "invalid_expiry", {"year": 2027, "month": 13},
-                     id="month-thirteen"),
-        pytest.param({"matter": "parking_ticket"}, "unknown_matter", {"matter": "parking_ticket"},
-                     id="unknown-matter"),
-        pytest.param({"matter": "citizenship", "party_size": 0}, "invalid_party_size",
-                     {"party_size": 0}, id="party-of-zero"),
+        pytest.param(
+            {"matter": "residence_permit", "found_appointment": False},
+            "missing_answer",
+            {"question": "expiry"},
+            id="permit-without-expiry",
+        ),
+        pytest.param(
+            {"matter": "residence_permit", "expiry_year": 2027, "found_appointment": False},
+            "missing_answer",
+            {"question": "expiry"},
+            id="permit-without-month",
+        ),
+        pytest.param(
+            {"matter": "travel_document", "expiry_year": 2027, "expiry_month": 1},
+            "missing_answer",
+            {"question": "passport_issued_by_finland"},
+            id="passport-without-issuer",
+        ),
+        pytest.param(
+            {"matter": "residence_permit", "expiry_year": 2027, "expiry_month": 1},
+            "missing_answer",
+            {"question": "found_appointment"},
+            id="urgent-without-appointment-answer",
+        ),
+        pytest.param(
+            {
+                "matter": "residence_permit",
+                "expiry_year": 2027,
+                "expiry_month": 13,
+                "found_appointment": False,
+            },
+            "invalid_expiry",
+            {"year": 2027, "month": 13},
+            id="month-thirteen",
+        ),
+        pytest.param(
+            {"matter": "parking_ticket"},
+            "unknown_matter",
+            {"matter": "parking_ticket"},
+            id="unknown-matter",
+        ),
+        pytest.param(
+            {"matter": "citizenship", "party_size": 0},
+            "invalid_party_size",
+            {"party_size": 0},
+            id="party-of-zero",
+        ),
     ],
 )
 def test_incomplete_answers_raise_triage_error(answers, code, params):

@@ -101,8 +101,9 @@ def make_printer(config: PrinterConfig):
 def send(printer_config: Mapping[str, object] | PrinterConfig, payload: bytes) -> None:
     """Open the printer, write ``payload`` whole, and close it.
 
-    Every wait is bounded by the printer's timeout: a printer that is off, unplugged, or
-    that accepts the connection but stops reading makes this raise, never hang.
+    Connecting and writing are each bounded by the printer's timeout, so a printer that is
+    off, unplugged, or has stopped reading makes this raise instead of hanging. Over TCP,
+    success means the connection took every byte; it cannot prove the slip came out.
 
     :param printer_config: the printer's settings (see :mod:`printers.printer_config`)
     :param payload: ESC/POS bytes, e.g. from :func:`printers.escpos_render.render_escpos`

@@ -54,7 +54,9 @@ def _close_counters(db: sqlite_utils.Database, clerk: str, now: datetime) -> tup
     """Delete the clerk's counter sessions with a CounterClosed event each; the caller holds the
     write transaction."""
     events = []
-    rows = db.execute("SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]).fetchall()
+    rows = db.execute(
+        "SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]
+    ).fetchall()
     for service_point_id, counter_number in rows:
         db.execute(
             "DELETE FROM counter_sessions WHERE service_point = ? AND counter = ?",

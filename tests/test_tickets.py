@@ -448,7 +448,7 @@ def test_every_change_is_an_event_with_increasing_sequence(issue, db, config, cl
 
 
 def test_retry_after_the_cutoff_returns_the_ticket_issued_before_it(issue, db, clock):
-    """A kiosk whose answer was lost retries a moment later: it must get its number, not a refusal."""
+    """A kiosk whose answer was lost retries a moment later: it gets its number, not a refusal."""
     clock.set(datetime(2026, 11, 30, 15, 44, 59, tzinfo=HELSINKI))
     first = issue(idempotency_key="kiosk-1-interaction-9")
     clock.set(datetime(2026, 11, 30, 15, 45, 1, tzinfo=HELSINKI))

@@ -130,11 +130,11 @@ def _counter_state() -> dict:
 
 
 @api.put("/counter")
+@clerk_required  # outermost, so an anonymous caller gets 401 before the body is even validated
 @api.input(OpenCounterSchema, arg_name="choice")
 @api.output(CounterStateSchema)
 @api.doc(operation_id="openCounter", summary="Sit at a counter (frees the clerk's previous one)",
          **CLERK_ONLY, responses=ERRORS)
-@clerk_required
 def open_counter_route(choice: dict):
     """Open the chosen counter for the logged-in clerk."""
     state = jono()
@@ -199,11 +199,11 @@ _register_action("return", "returnTicketToQueue", "Put the number back in its qu
 
 
 @api.post("/tickets/<int:ticket_id>/transfer")
+@clerk_required  # outermost, so an anonymous caller gets 401 before the body is even validated
 @api.input(TransferSchema, arg_name="target")
 @api.output(TicketDetailSchema)
 @api.doc(operation_id="transferTicket", summary="Move a number to another queue; it keeps its number",
          **CLERK_ONLY, responses=ERRORS)
-@clerk_required
 def transfer(ticket_id: int, target: dict):
     """Transfer a ticket to another queue."""
     return _ticket_action(tickets.transfer_ticket, ticket_id, to_queue=target["queue"])

@@ -8,8 +8,13 @@ from shared.app import jono
 from shared.config import LANGUAGES
 from shared.i18n import current_language
 
-pages = Blueprint("counter", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/assets/counter")
+pages = Blueprint(
+    "counter",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets/counter",
+)
 
 
 @pages.get("/counter")

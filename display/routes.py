@@ -6,8 +6,13 @@ from flask import Blueprint, abort, render_template
 
 from shared.app import jono
 
-pages = Blueprint("display", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/assets/display")
+pages = Blueprint(
+    "display",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets/display",
+)
 
 
 @pages.get("/display/<service_point_id>")

@@ -10,8 +10,13 @@ from shared.config import LANGUAGES
 from shared.i18n import current_language
 from shared.qr import qr_svg
 
-pages = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static",
-                  static_url_path="/assets/kiosk")
+pages = Blueprint(
+    "kiosk",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets/kiosk",
+)
 YEARS_IN_PICKER = 3
 
 

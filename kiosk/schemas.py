@@ -46,7 +46,10 @@ class IssueTicketSchema(Schema):
     idempotency_key = String(
         required=True,
         validate=Length(min=8, max=80),
-        metadata={"description": "one per kiosk interaction; a retry with the same key returns the same ticket"},
+        metadata={
+            "description": "one per kiosk interaction; a retry with the same key"
+            " returns the same ticket"
+        },
     )
 
 

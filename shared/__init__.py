@@ -1,1 +1,1 @@
-"""Jono's domain and the seams every part shares: config, database, tickets, triage, live updates."""
+"""Jono's domain and what every part shares: config, database, tickets, triage, live updates."""

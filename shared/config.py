@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from printers.printer_config import PrinterConfig, parse_printer_config
+
 LANGUAGES = ("fi", "sv", "en")
 QUEUE_KINDS = ("appointment", "urgent", "booking_help")
 CALL_ORDERS = ("priority", "oldest_first")
@@ -38,6 +40,9 @@ RULE_SETTINGS = (
     Setting("call_order", "priority", "how 'call next' picks among a counter's queues: priority or oldest_first"),
     Setting("default_service_minutes", 12, "minutes one customer takes, until the day has its own figures"),
     Setting("kiosk_idle_seconds", 45, "seconds without a touch before the kiosk returns to its start screen"),
+    Setting("print_retry_base_seconds", 2.0, "seconds before retrying a failed print; doubles"),
+    Setting("print_retry_max_seconds", 60.0, "longest wait between two tries of a print"),
+    Setting("printer_probe_seconds", 30.0, "seconds between printer checks; 0 turns them off"),
 )
 
 
@@ -102,6 +107,7 @@ class ServicePoint:
     timezone: str
     opening_hours: dict[int, OpeningHours]
     counters: tuple[Counter, ...]
+    printer: PrinterConfig = PrinterConfig(type="none")
 
     @property
     def zone(self) -> ZoneInfo:
@@ -123,6 +129,9 @@ class Rules:
     call_order: str = "priority"
     default_service_minutes: int = 12
     kiosk_idle_seconds: int = 45
+    print_retry_base_seconds: float = 2.0
+    print_retry_max_seconds: float = 60.0
+    printer_probe_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -229,8 +238,11 @@ def _parse_rules(reader: _Reader, table: dict) -> Rules:
     values = {}
     for setting in RULE_SETTINGS:
         key = f"rules.{setting.name}"
+        raw_value = table.get(setting.name)
+        if isinstance(setting.default, float) and type(raw_value) is int:
+            table = {**table, setting.name: float(raw_value)}  # TOML writes 2 for 2.0 seconds
         values[setting.name] = reader.get(table, key, type(setting.default), setting.default)
-        if isinstance(setting.default, int) and values[setting.name] < 0:
+        if isinstance(setting.default, int | float) and values[setting.name] < 0:
             reader.fail(key, f"must not be negative ({setting.help})")
     if not 1 <= values["max_party_size"] <= 50:
         reader.fail("rules.max_party_size", "must be between 1 and 50")
@@ -238,6 +250,10 @@ def _parse_rules(reader: _Reader, table: dict) -> Rules:
         reader.fail("rules.call_order", f"must be one of {', '.join(CALL_ORDERS)}")
     if values["default_service_minutes"] < 1:
         reader.fail("rules.default_service_minutes", "must be at least 1")
+    if values["print_retry_base_seconds"] <= 0:
+        reader.fail("rules.print_retry_base_seconds", "must be above 0")
+    if values["print_retry_max_seconds"] < values["print_retry_base_seconds"]:
+        reader.fail("rules.print_retry_max_seconds", "must be at least print_retry_base_seconds")
     return Rules(**values)
 
 
@@ -262,7 +278,9 @@ def _parse_queue(reader: _Reader, item: dict, index: int) -> Queue:
 def _parse_service_point(reader: _Reader, item: dict, index: int, queue_ids: set[str]) -> ServicePoint:
     """Build one ServicePoint from a [[service_points]] entry."""
     where = f"service_points[{index}]"
-    reader.only_keys(item, where, {"id", "name", "address", "timezone", "opening_hours", "counters"})
+    reader.only_keys(
+        item, where, {"id", "name", "address", "timezone", "opening_hours", "counters", "printer"}
+    )
     timezone = reader.get(item, f"{where}.timezone", str, "Europe/Helsinki")
     try:
         ZoneInfo(timezone)
@@ -302,7 +320,18 @@ def _parse_service_point(reader: _Reader, item: dict, index: int, queue_ids: set
         timezone=timezone,
         opening_hours=opening_hours,
         counters=tuple(counters),
+        printer=_parse_printer(reader, item, where),
     )
+
+
+def _parse_printer(reader: _Reader, item: dict, where: str) -> PrinterConfig:
+    """Read a service point's kiosk printer; no `printer` table means screen only."""
+    key = f"{where}.printer"
+    settings = reader.get(item, key, dict, {"type": "none"})
+    try:
+        return parse_printer_config(settings)
+    except ValueError as error:
+        reader.fail(key, str(error))
 
 
 class _Reader:

@@ -14,7 +14,12 @@ from shared.tickets import current_ticket, require_service_point
 
 
 def open_counter(
-    db: sqlite_utils.Database, config: Config, service_point_id: str, counter_number: int, clerk: str, now: datetime
+    db: sqlite_utils.Database,
+    config: Config,
+    service_point_id: str,
+    counter_number: int,
+    clerk: str,
+    now: datetime,
 ) -> tuple[Event, ...]:
     """Seat a clerk at a counter; refuse a counter another clerk holds. Returns the events."""
     service_point = require_service_point(config, service_point_id)
@@ -32,12 +37,17 @@ def open_counter(
         # The clerk's previous counter closes; its service point's displays must hear that too.
         events = list(_close_counters(db, clerk, now))
         db.execute(
-            "INSERT INTO counter_sessions (service_point, counter, clerk, opened_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO counter_sessions (service_point, counter, clerk, opened_at)"
+            " VALUES (?, ?, ?, ?)",
             [service_point.id, counter_number, clerk, utc_text(now)],
         )
         events.append(
             record_event(
-                db, type="CounterOpened", service_point=service_point.id, at=now, counter=counter_number,
+                db,
+                type="CounterOpened",
+                service_point=service_point.id,
+                at=now,
+                counter=counter_number,
                 clerk=clerk,
             )
         )
@@ -64,8 +74,12 @@ def _close_counters(db: sqlite_utils.Database, clerk: str, now: datetime) -> tup
         )
         events.append(
             record_event(
-                db, type="CounterClosed", service_point=service_point_id, at=now,
-                counter=counter_number, clerk=clerk,
+                db,
+                type="CounterClosed",
+                service_point=service_point_id,
+                at=now,
+                counter=counter_number,
+                clerk=clerk,
             )
         )
     return tuple(events)
@@ -73,7 +87,9 @@ def _close_counters(db: sqlite_utils.Database, clerk: str, now: datetime) -> tup
 
 def counter_of(db: sqlite_utils.Database, clerk: str) -> tuple[str, int] | None:
     """The (service point, counter) a clerk holds, if any."""
-    row = db.execute("SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]).fetchone()
+    row = db.execute(
+        "SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]
+    ).fetchone()
     return (row[0], row[1]) if row else None
 
 

@@ -117,6 +117,26 @@ def _create_core_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_printing(db: sqlite_utils.Database) -> None:
+    """Print status per ticket, the unguessable token of its phone status page, printer health."""
+    _run_statements(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN print_status TEXT
+            CHECK (print_status IN ('queued', 'printed', 'failed', 'skipped'));
+        ALTER TABLE tickets ADD COLUMN print_detail TEXT;
+        ALTER TABLE tickets ADD COLUMN status_token TEXT;
+        CREATE UNIQUE INDEX tickets_status_token ON tickets (status_token);
+        CREATE TABLE printer_status (
+            service_point TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            checked_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def _run_statements(db: sqlite_utils.Database, script: str) -> None:
     """Run `;`-separated statements one by one: executescript would COMMIT our transaction."""
     for statement in script.split(";"):
@@ -125,7 +145,7 @@ def _run_statements(db: sqlite_utils.Database, script: str) -> None:
 
 
 # Numbered migrations: append new ones, never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_core_tables]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_core_tables, _add_printing]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

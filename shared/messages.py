@@ -24,12 +24,15 @@ ERROR_MESSAGES = {
         "Your matter does not need a waiting number. Please see the instructions on the screen."
     ),
     "not_issuing": lazy_gettext(
-        "Waiting numbers are not being given out now. Please come back when the service point is open."
+        "Waiting numbers are not being given out now."
+        " Please come back when the service point is open."
     ),
     "number_conflict": lazy_gettext("Please try again."),
     "queue_empty": lazy_gettext("Nobody is waiting in your queues."),
     "illegal_transition": lazy_gettext("Number %(number)s cannot be handled that way now."),
-    "ticket_at_other_counter": lazy_gettext("Number %(number)s is being handled at counter %(counter)s."),
+    "ticket_at_other_counter": lazy_gettext(
+        "Number %(number)s is being handled at counter %(counter)s."
+    ),
     "counter_busy": lazy_gettext("Finish number %(number)s or return it to the queue first."),
     "counter_taken": lazy_gettext("Counter %(counter)s is already in use by %(clerk)s."),
     "no_counter": lazy_gettext("Choose your service point and counter first."),
@@ -39,7 +42,9 @@ ERROR_MESSAGES = {
     "invalid_role": lazy_gettext("The role must be clerk or admin."),
     "password_too_short": lazy_gettext("The password must have at least %(minimum)s characters."),
     "username_taken": lazy_gettext("The user name %(username)s is already taken."),
-    "server_error": lazy_gettext("Something went wrong on our side. Nothing was saved; please try again."),
+    "server_error": lazy_gettext(
+        "Something went wrong on our side. Nothing was saved; please try again."
+    ),
 }
 
 

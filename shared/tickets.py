@@ -7,6 +7,7 @@ transaction, and returns the ticket and the events to broadcast after the commit
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,9 @@ class Ticket:
     called_at: datetime | None = None
     finished_at: datetime | None = None
     day: str = ""
+    print_status: str | None = None
+    print_detail: str | None = None
+    status_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ def ticket_from_row(row: dict) -> Ticket:
         called_at=parse_utc(row["called_at"]),
         finished_at=parse_utc(row["finished_at"]),
         day=row["day"],
+        print_status=row.get("print_status"),
+        print_detail=row.get("print_detail"),
+        status_token=row.get("status_token"),
     )
 
 
@@ -145,8 +152,8 @@ def issue_ticket(
         try:
             cursor = db.execute(
                 "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue, status,"
-                " category, party_size, language, triage_answers, idempotency_key, issued_at, queued_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " category, party_size, language, triage_answers, idempotency_key, issued_at, queued_at,"
+                " status_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     service_point.id,
                     day,
@@ -162,6 +169,8 @@ def issue_ticket(
                     idempotency_key,
                     utc_text(now),
                     utc_text(now),
+                    # The phone status page's address: a number alone must not reveal a ticket.
+                    secrets.token_urlsafe(16),
                 ],
             )
         except sqlite3.IntegrityError as error:  # the UNIQUE backstop; BEGIN IMMEDIATE should prevent it

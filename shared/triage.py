@@ -96,7 +96,9 @@ def split_party(party_size: int, max_party_size: int) -> tuple[int, ...]:
     return (max_party_size,) * full + ((rest,) if rest else ())
 
 
-def triage(answers: Answers, today: date, urgency_window_months: int, max_party_size: int) -> Triage:
+def triage(
+    answers: Answers, today: date, urgency_window_months: int, max_party_size: int
+) -> Triage:
     """Decide what a walk-in should do.
 
     :param answers: the kiosk's answers
@@ -127,7 +129,9 @@ def triage(answers: Answers, today: date, urgency_window_months: int, max_party_
             if answers.expiry_year is None or answers.expiry_month is None:
                 raise TriageError("missing_answer", question="expiry")
             if not 1 <= answers.expiry_month <= 12 or not 1900 <= answers.expiry_year <= 2200:
-                raise TriageError("invalid_expiry", year=answers.expiry_year, month=answers.expiry_month)
+                raise TriageError(
+                    "invalid_expiry", year=answers.expiry_year, month=answers.expiry_month
+                )
             months = months_until(today, answers.expiry_year, answers.expiry_month)
             if months <= urgency_window_months:
                 reasons.append("expires_within_window")

@@ -26,7 +26,9 @@ class User:
     role: str
 
 
-def add_user(db: sqlite_utils.Database, username: str, password: str, role: str, now: datetime) -> User:
+def add_user(
+    db: sqlite_utils.Database, username: str, password: str, role: str, now: datetime
+) -> User:
     """Create an account; refuse a taken name, an unknown role or a short password."""
     if not re.fullmatch(r"[a-zA-Z0-9._-]{2,40}", username):
         raise InvalidRequest("invalid_username")
@@ -46,7 +48,9 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str,
 
 def authenticate(db: sqlite_utils.Database, username: str, password: str) -> User | None:
     """Return the user if the password is right, else None (same work either way)."""
-    row = db.execute("SELECT password_hash, role FROM users WHERE username = ?", [username]).fetchone()
+    row = db.execute(
+        "SELECT password_hash, role FROM users WHERE username = ?", [username]
+    ).fetchone()
     if row is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -55,4 +59,7 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
 
 def list_users(db: sqlite_utils.Database) -> list[User]:
     """All accounts, by name."""
-    return [User(row[0], row[1]) for row in db.execute("SELECT username, role FROM users ORDER BY username")]
+    return [
+        User(row[0], row[1])
+        for row in db.execute("SELECT username, role FROM users ORDER BY username")
+    ]

@@ -390,7 +390,7 @@ def test_ticket_operation_needs_a_counter(logged_in, issue_number, db, method, p
     assert count_rows(db) == before
 
 
-def test_counter_language_is_the_callers(make_clerk):
+def test_counter_errors_keep_their_shape_in_every_language(make_clerk):
     """An error keeps the one shape whichever language the clerk asked for."""
     clerk = make_clerk()
     for language in ("fi", "sv", "en"):

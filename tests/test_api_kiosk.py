@@ -366,16 +366,23 @@ def test_error_shape_in_every_language_by_header(client, language):
 
 
 def test_error_messages_are_translated(client):
-    """Expected to fail until the fi and sv catalogues are compiled into shared/translations."""
-    messages = {
-        language: client.get(f"/api/v1/service-points/oulu/snapshot?lang={language}").json["error"][
-            "message"
-        ]
+    """The message follows ?lang= and Accept-Language (needs the compiled fi and sv catalogues)."""
+    by_query = {
+        language: client.get(f"/api/v1/service-points/oulu/snapshot?lang={language}").json["error"]
         for language in ("fi", "sv", "en")
     }
+    by_header = {
+        language: client.get(
+            "/api/v1/service-points/oulu/snapshot", headers={"Accept-Language": language}
+        ).json["error"]
+        for language in ("fi", "sv", "en")
+    }
+    assert by_query == by_header
+    messages = {language: error["message"] for language, error in by_query.items()}
     assert messages["fi"] != messages["en"]
     assert messages["sv"] != messages["en"]
     assert messages["fi"] != messages["sv"]
+    assert all("oulu" in message for message in messages.values())
 
 
 def test_kiosk_routes_need_no_login(client):

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from shared.cli import DEMO_USERS, main
-from shared.db import connect
+from shared.db import MIGRATIONS, connect
 from shared.users import authenticate
 from tests.conftest import PROJECT_ROOT
 
@@ -36,7 +36,7 @@ def account_names(tmp_path) -> list[tuple[str, str]]:
 def test_init_db_creates_the_database(config_path, tmp_path, capsys):
     assert main(["--config", str(config_path), "init-db"]) == 0
     assert (tmp_path / "cli.db").exists()
-    assert "1 migration(s) applied" in capsys.readouterr().out
+    assert f"{len(MIGRATIONS)} migration(s) applied" in capsys.readouterr().out
     assert account_names(tmp_path) == []
     # Running it again applies nothing new.
     assert main(["--config", str(config_path), "init-db"]) == 0

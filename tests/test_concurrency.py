@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections import Counter as Tally
 
 from shared.config import Counter
@@ -116,6 +117,7 @@ def test_parallel_clerks_never_call_the_same_ticket(config, db, clock):
                     return served
                 assert called.counter == counter_number
                 served.append(called.id)
+                time.sleep(0.001)  # the customer walks to the counter: others get the lock too
                 finish_ticket(
                     connection,
                     office_config,

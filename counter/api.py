@@ -22,9 +22,9 @@ from shared import tickets
 from shared.app import get_db, jono
 from shared.counters import close_counters_of, counter_of, open_counter
 from shared.db import utc_text
-from shared.errors import DomainError
-from shared.realtime import publish
-from shared.schemas import ErrorSchema
+from shared.errors import DomainError, NotFound
+from shared.realtime import public_snapshot, publish
+from shared.snapshot import place_in_queue
 from shared.users import authenticate
 
 api = APIBlueprint("counter_api", __name__, url_prefix="/api/v1", tag="Counter")
@@ -73,14 +73,18 @@ def ticket_detail(ticket: tickets.Ticket | None) -> dict | None:
         "clerk": ticket.clerk,
         "issued_at": utc_text(ticket.issued_at),
         "called_at": ticket.called_at and utc_text(ticket.called_at),
+        "print_status": ticket.print_status,
     }
 
 
 @api.post("/session")
 @api.input(LoginSchema, arg_name="credentials")
 @api.output(ClerkSchema)
-@api.doc(operation_id="loginClerk", summary="Log a clerk in (sets the session cookie)",
-         responses={401: "Wrong user name or password"})
+@api.doc(
+    operation_id="loginClerk",
+    summary="Log a clerk in (sets the session cookie)",
+    responses={401: "Wrong user name or password"},
+)
 def login(credentials: dict):
     """Check the password and start a session."""
     user = authenticate(get_db(), credentials["username"], credentials["password"])
@@ -96,8 +100,12 @@ def login(credentials: dict):
 
 @api.delete("/session")
 @api.output({}, status_code=204)
-@api.doc(operation_id="logoutClerk", summary="Log out and free the clerk's counter", **CLERK_ONLY,
-         responses={401: "Not logged in"})
+@api.doc(
+    operation_id="logoutClerk",
+    summary="Log out and free the clerk's counter",
+    **CLERK_ONLY,
+    responses={401: "Not logged in"},
+)
 @clerk_required
 def logout():
     """End the session and close the counter the clerk held."""
@@ -108,8 +116,12 @@ def logout():
 
 @api.get("/counter")
 @api.output(CounterStateSchema)
-@api.doc(operation_id="getCounterState", summary="The clerk, their counter and its current ticket",
-         **CLERK_ONLY, responses={401: "Not logged in"})
+@api.doc(
+    operation_id="getCounterState",
+    summary="The clerk, their counter and its current ticket",
+    **CLERK_ONLY,
+    responses={401: "Not logged in"},
+)
 @clerk_required
 def get_counter_state():
     """Who is logged in, which counter they hold and the ticket it is handling."""
@@ -133,13 +145,22 @@ def _counter_state() -> dict:
 @clerk_required  # outermost, so an anonymous caller gets 401 before the body is even validated
 @api.input(OpenCounterSchema, arg_name="choice")
 @api.output(CounterStateSchema)
-@api.doc(operation_id="openCounter", summary="Sit at a counter (frees the clerk's previous one)",
-         **CLERK_ONLY, responses=ERRORS)
+@api.doc(
+    operation_id="openCounter",
+    summary="Sit at a counter (frees the clerk's previous one)",
+    **CLERK_ONLY,
+    responses=ERRORS,
+)
 def open_counter_route(choice: dict):
     """Open the chosen counter for the logged-in clerk."""
     state = jono()
     events = open_counter(
-        get_db(), state.config, choice["service_point"], choice["counter"], session["clerk"], state.clock.now()
+        get_db(),
+        state.config,
+        choice["service_point"],
+        choice["counter"],
+        session["clerk"],
+        state.clock.now(),
     )
     publish(events)
     return _counter_state()
@@ -147,16 +168,24 @@ def open_counter_route(choice: dict):
 
 @api.post("/counter/call-next")
 @api.output(TicketDetailSchema)
-@api.doc(operation_id="callNextTicket", summary="Call the next number to the clerk's counter",
-         **CLERK_ONLY, responses=ERRORS)
+@api.doc(
+    operation_id="callNextTicket",
+    summary="Call the next number to the clerk's counter",
+    **CLERK_ONLY,
+    responses=ERRORS,
+)
 @clerk_required
 def call_next():
     """Call the next waiting number in the counter's queue order."""
     service_point_id, counter_number = seated_counter()
     state = jono()
     outcome = tickets.call_next_ticket(
-        get_db(), state.config, service_point_id=service_point_id, counter_number=counter_number,
-        clerk=session["clerk"], now=state.clock.now(),
+        get_db(),
+        state.config,
+        service_point_id=service_point_id,
+        counter_number=counter_number,
+        clerk=session["clerk"],
+        now=state.clock.now(),
     )
     publish(outcome.events)
     return ticket_detail(outcome.ticket)
@@ -167,8 +196,14 @@ def _ticket_action(action, ticket_id: int, **extra):
     service_point_id, counter_number = seated_counter()
     state = jono()
     outcome = action(
-        get_db(), state.config, ticket_id=ticket_id, service_point_id=service_point_id,
-        counter_number=counter_number, clerk=session["clerk"], now=state.clock.now(), **extra,
+        get_db(),
+        state.config,
+        ticket_id=ticket_id,
+        service_point_id=service_point_id,
+        counter_number=counter_number,
+        clerk=session["clerk"],
+        now=state.clock.now(),
+        **extra,
     )
     publish(outcome.events)
     return ticket_detail(outcome.ticket)
@@ -188,22 +223,61 @@ def _register_action(path: str, operation_id: str, summary: str, action) -> None
     api.post(f"/tickets/<int:ticket_id>/{path}")(view)
 
 
-_register_action("call", "callTicket", "Call a specific waiting number to the counter", tickets.call_ticket)
-_register_action("recall", "recallTicket", "Call the counter's current number again", tickets.recall_ticket)
-_register_action("no-show", "markNoShow", "Close a called number whose holder did not come",
-                 tickets.mark_no_show)
+_register_action(
+    "call", "callTicket", "Call a specific waiting number to the counter", tickets.call_ticket
+)
+_register_action(
+    "recall", "recallTicket", "Call the counter's current number again", tickets.recall_ticket
+)
+_register_action(
+    "no-show", "markNoShow", "Close a called number whose holder did not come", tickets.mark_no_show
+)
 _register_action("start", "startServing", "The customer is at the counter", tickets.start_serving)
 _register_action("finish", "finishTicket", "The matter is handled", tickets.finish_ticket)
-_register_action("return", "returnTicketToQueue", "Put the number back in its queue at its place",
-                 tickets.return_ticket_to_queue)
+_register_action(
+    "return",
+    "returnTicketToQueue",
+    "Put the number back in its queue at its place",
+    tickets.return_ticket_to_queue,
+)
 
 
 @api.post("/tickets/<int:ticket_id>/transfer")
 @clerk_required  # outermost, so an anonymous caller gets 401 before the body is even validated
 @api.input(TransferSchema, arg_name="target")
 @api.output(TicketDetailSchema)
-@api.doc(operation_id="transferTicket", summary="Move a number to another queue; it keeps its number",
-         **CLERK_ONLY, responses=ERRORS)
+@api.doc(
+    operation_id="transferTicket",
+    summary="Move a number to another queue; it keeps its number",
+    **CLERK_ONLY,
+    responses=ERRORS,
+)
 def transfer(ticket_id: int, target: dict):
     """Transfer a ticket to another queue."""
     return _ticket_action(tickets.transfer_ticket, ticket_id, to_queue=target["queue"])
+
+
+@api.post("/tickets/<int:ticket_id>/reprint")
+@api.output(TicketDetailSchema)
+@api.doc(
+    operation_id="reprintTicket",
+    summary="Print a waiting number's slip again at the kiosk",
+    description="For a slip that did not come out or was lost. Only a waiting number of the"
+    " clerk's own service point, and only where the kiosk has a printer.",
+    **CLERK_ONLY,
+    responses=ERRORS,
+)
+@clerk_required
+def reprint(ticket_id: int):
+    """Queue the slip of a waiting ticket again; the answer comes before the printer's."""
+    service_point_id, _ = seated_counter()
+    state = jono()
+    ticket = tickets.get_ticket(get_db(), ticket_id)
+    if ticket.service_point != service_point_id:
+        raise NotFound("unknown_ticket", ticket=ticket_id)
+    if not state.printing.has_printer(service_point_id):
+        raise DomainError("no_printer")
+    if ticket.status != tickets.WAITING:
+        raise DomainError("reprint_not_waiting", number=ticket.number)
+    ahead, estimate = place_in_queue(public_snapshot(service_point_id), ticket.id, ticket.queue)
+    return ticket_detail(state.printing.print_ticket(get_db(), ticket, ahead, estimate))

@@ -39,6 +39,10 @@ class TicketDetailSchema(Schema):
     clerk = String(allow_none=True)
     issued_at = String()
     called_at = String(allow_none=True)
+    print_status = String(
+        allow_none=True,
+        metadata={"description": "queued, printed, failed or skipped; null: no printer"},
+    )
 
 
 class CurrentTicketSchema(TicketDetailSchema):

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import math
+import secrets
 
 from apiflask import APIBlueprint
 
+from kiosk.schemas import (
+    AnswersSchema,
+    IssuedTicketSchema,
+    IssueTicketSchema,
+    PrintStatusQuery,
+    PrintStatusSchema,
+    TriageResultSchema,
+)
 from shared.app import get_db, jono
 from shared.db import utc_text
-from shared.errors import DomainError, InvalidRequest
-from shared.realtime import publish, public_snapshot
-from shared.schemas import ErrorSchema
-from shared.tickets import issue_ticket, require_service_point
+from shared.errors import DomainError, InvalidRequest, NotFound
+from shared.realtime import public_snapshot, publish
+from shared.snapshot import place_in_queue
+from shared.tickets import get_ticket, issue_ticket, require_service_point
 from shared.triage import Answers, Triage, TriageError, triage
-from kiosk.schemas import AnswersSchema, IssuedTicketSchema, IssueTicketSchema, TriageResultSchema
 
 api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1", tag="Kiosk")
 
@@ -84,7 +91,9 @@ def triage_visit(service_point_id: str, answers: dict):
     responses={
         200: {
             "description": "The ticket issued earlier with the same idempotency key",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IssuedTicketSchema"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/IssuedTicketSchema"}}
+            },
         },
         400: "Invalid answers or a party above the limit",
         404: "Unknown service point",
@@ -115,11 +124,10 @@ def issue_ticket_route(service_point_id: str, body: dict):
     snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
     ticket = outcome.ticket
     queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
-    ahead = next(
-        (index for index, waiting in enumerate(queue_state["waiting"]) if waiting["id"] == ticket.id),
-        0,
-    )
-    estimate = math.ceil(ahead * queue_state["minutes_per_customer"])
+    ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+    if outcome.events:  # a replay of the same key was printed (or not) the first time
+        # Only after the commit: the ticket exists whatever becomes of the slip.
+        ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
     body = {
         "id": ticket.id,
         "number": ticket.number,
@@ -131,6 +139,30 @@ def issue_ticket_route(service_point_id: str, body: dict):
         "people_ahead": ahead,
         "estimated_wait_minutes": estimate,
         "is_likely_served_today": queue_state["is_likely_served_today"],
+        "print_status": ticket.print_status,
+        "status_token": ticket.status_token,
     }
     return body, 201 if outcome.events else 200
 
+
+@api.get("/tickets/<int:ticket_id>/print-status")
+@api.input(PrintStatusQuery, location="query", arg_name="query")
+@api.output(PrintStatusSchema)
+@api.doc(
+    operation_id="getPrintStatus",
+    summary="Whether a ticket's slip came out",
+    description="For the kiosk that issued the ticket. Needs the ticket's status token, so that"
+    " numbers cannot be tried one by one.",
+    responses={400: "The token is missing", 404: "Unknown ticket, or the token does not match"},
+)
+def get_print_status(ticket_id: int, query: dict):
+    """The ticket's number, state and print status, for the holder of its token."""
+    ticket = get_ticket(get_db(), ticket_id)
+    if not ticket.status_token or not secrets.compare_digest(ticket.status_token, query["token"]):
+        raise NotFound("unknown_ticket", ticket=ticket_id)
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "status": ticket.status,
+        "print_status": ticket.print_status,
+    }

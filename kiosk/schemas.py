@@ -64,3 +64,21 @@ class IssuedTicketSchema(Schema):
     people_ahead = Integer()
     estimated_wait_minutes = Integer()
     is_likely_served_today = Boolean()
+    print_status = String(
+        allow_none=True,
+        metadata={"description": "queued, printed, failed or skipped; null: no printer here"},
+    )
+    status_token = String(
+        metadata={"description": "the key of the ticket's status page and print status"}
+    )
+
+
+class PrintStatusQuery(Schema):
+    token = String(required=True, validate=Length(min=8, max=80))
+
+
+class PrintStatusSchema(Schema):
+    id = Integer()
+    number = String()
+    status = String()
+    print_status = String(allow_none=True)

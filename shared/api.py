@@ -18,11 +18,17 @@ API_PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
 api = APIBlueprint("api", __name__, url_prefix=API_PREFIX, tag="Service points")
 
-HTTP_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 401: "login_required"}
+HTTP_CODES = {
+    400: "invalid_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    401: "login_required",
+}
 
 
 def error_response(code: str, status: int, params: dict | None = None, details=None):
-    """The one shape of every error: a machine-readable code and a message in the caller's language."""
+    """The one shape of every error: a machine-readable code and a message in the caller's
+    language."""
     body = {"error": {"code": code, "message": error_message(code, params)}}
     if details:
         body["error"]["details"] = details
@@ -44,12 +50,15 @@ def list_service_points():
                 "name": point.name.as_dict(),
                 "address": point.address,
                 "timezone": point.timezone,
-                "counters": [{"number": c.number, "queues": list(c.queues)} for c in point.counters],
+                "counters": [
+                    {"number": c.number, "queues": list(c.queues)} for c in point.counters
+                ],
             }
             for point in config.service_points
         ],
         "queues": [
-            {"id": q.id, "prefix": q.prefix, "kind": q.kind, "name": q.name.as_dict()} for q in config.queues
+            {"id": q.id, "prefix": q.prefix, "kind": q.kind, "name": q.name.as_dict()}
+            for q in config.queues
         ],
         "categories": [{"id": c.id, "name": c.name.as_dict()} for c in config.categories],
     }
@@ -60,7 +69,8 @@ def list_service_points():
 @api.doc(
     operation_id="getQueueSnapshot",
     summary="The live state of a service point",
-    description="Waiting numbers per queue, recent calls, wait estimates and opening hours. The same"
+    description="Waiting numbers per queue, recent calls, wait estimates and opening hours."
+    " The same"
     " data the Socket.IO `snapshot` event carries; pages poll it when their socket is down.",
     responses={404: "Unknown service point"},
 )
@@ -75,7 +85,7 @@ def init_app(app) -> None:
 
     @app.before_request
     def refuse_invalid_json():
-        """Answer a body that is not JSON with its own code (webargs would only say 'Bad Request')."""
+        """Answer a body that is not JSON with its own code (webargs only says 'Bad Request')."""
         if request.method in ("POST", "PUT", "PATCH") and request.path.startswith(API_PREFIX):
             if request.get_data() and request.get_json(silent=True) is None:
                 return error_response("invalid_json", 400)

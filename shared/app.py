@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apiflask import APIFlask
 from flask import abort, g, send_file
@@ -16,6 +18,9 @@ from shared.clock import SystemClock
 from shared.config import Config, load_config
 from shared.schemas import ErrorSchema
 
+if TYPE_CHECKING:
+    from shared.print_service import PrintService
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 SECRET_KEY_ENVIRONMENT_VARIABLE = "JONO_SECRET_KEY"
@@ -24,13 +29,16 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Jono:
-    """What every request needs besides Flask: the config and the clock."""
+    """What every request needs besides Flask: the config, the clock and the printing."""
 
     config: Config
     clock: SystemClock
+    printing: PrintService | None = None
 
 
-def create_app(config: Config | str | os.PathLike = "config.toml", clock=None, testing: bool = False) -> APIFlask:
+def create_app(
+    config: Config | str | os.PathLike = "config.toml", clock=None, testing: bool = False
+) -> APIFlask:
     """Build the Jono app.
 
     :param config: a Config, or the path of a config.toml
@@ -51,8 +59,10 @@ def create_app(config: Config | str | os.PathLike = "config.toml", clock=None, t
     )
     secret_key = os.environ.get(SECRET_KEY_ENVIRONMENT_VARIABLE)
     if not secret_key:
-        log.warning("%s is not set: using a random key, so clerks must log in again after a restart",
-                    SECRET_KEY_ENVIRONMENT_VARIABLE)
+        log.warning(
+            "%s is not set: using a random key, so clerks must log in again after a restart",
+            SECRET_KEY_ENVIRONMENT_VARIABLE,
+        )
         secret_key = secrets.token_hex(32)
     app.config.update(
         SECRET_KEY=secret_key,
@@ -79,6 +89,12 @@ def create_app(config: Config | str | os.PathLike = "config.toml", clock=None, t
     i18n.init_app(app)
     realtime.socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
     api.init_app(app)
+
+    from shared.print_service import PrintService
+
+    printing = app.extensions["jono"].printing = PrintService(app)
+    printing.start_health_checks()
+    atexit.register(printing.stop)
 
     from counter import register as register_counter
     from display import register as register_display

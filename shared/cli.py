@@ -1,4 +1,4 @@
-"""The `jono` command: serve, init-db, users."""
+"""The `jono` command: serve, init-db, users, ticket-preview."""
 
 from __future__ import annotations
 
@@ -10,19 +10,27 @@ from shared.clock import SystemClock
 from shared.config import ConfigError, load_config
 from shared.errors import DomainError
 
-DEMO_USERS = (("clerk1", "jono-demo-1", "clerk"), ("clerk2", "jono-demo-2", "clerk"), ("admin", "jono-admin", "admin"))
+DEMO_USERS = (
+    ("clerk1", "jono-demo-1", "clerk"),
+    ("clerk2", "jono-demo-2", "clerk"),
+    ("admin", "jono-admin", "admin"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run a subcommand; return the exit status."""
     parser = argparse.ArgumentParser(prog="jono", description="Jono queue and appointment system")
-    parser.add_argument("--config", default="config.toml", help="path of config.toml (default ./config.toml)")
+    parser.add_argument(
+        "--config", default="config.toml", help="path of config.toml (default ./config.toml)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the server (gunicorn, one worker, many threads)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=200, help="one per open WebSocket, plus requests")
+    serve.add_argument(
+        "--threads", type=int, default=200, help="one per open WebSocket, plus requests"
+    )
 
     init_db = commands.add_parser("init-db", help="create or update the database")
     init_db.add_argument("--demo", action="store_true", help="also create the demo clerk accounts")
@@ -34,8 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--role", choices=("clerk", "admin"), default="clerk")
     user_commands.add_parser("list", help="list the accounts")
 
+    preview = commands.add_parser(
+        "ticket-preview", help="write a sample ticket slip as PNG and PDF, to check the layout"
+    )
+    preview.add_argument("--out", default=".", help="folder to write into (default: here)")
+    preview.add_argument("--language", choices=("fi", "sv", "en"), default="fi")
+
     # Every subcommand takes --config too, before or after its name.
-    for sub in (serve, init_db, add, user_commands.choices["list"]):
+    for sub in (serve, init_db, add, user_commands.choices["list"], preview):
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -109,7 +123,21 @@ def run_serve(args, config) -> int:
     return 0
 
 
-COMMANDS = {"serve": run_serve, "init-db": run_init_db, "users": run_users}
+def run_ticket_preview(args, config) -> int:
+    """Write ticket-preview.png and ticket-preview.pdf of a sample ticket into --out."""
+    from printers.preview import sample_ticket, write_preview
+
+    for path in write_preview(args.out, sample_ticket(args.language)):
+        print(f"Wrote {path}")
+    return 0
+
+
+COMMANDS = {
+    "serve": run_serve,
+    "init-db": run_init_db,
+    "users": run_users,
+    "ticket-preview": run_ticket_preview,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

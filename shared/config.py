@@ -34,12 +34,32 @@ class Setting:
 
 
 RULE_SETTINGS = (
-    Setting("urgency_window_months", 3, "months before a permit or passport expires that count as urgent"),
+    Setting(
+        "urgency_window_months",
+        3,
+        "months before a permit or passport expires that count as urgent",
+    ),
     Setting("max_party_size", 6, "most persons on one waiting number or appointment"),
-    Setting("last_ticket_minutes_before_closing", 30, "minutes before closing when the kiosk stops issuing"),
-    Setting("call_order", "priority", "how 'call next' picks among a counter's queues: priority or oldest_first"),
-    Setting("default_service_minutes", 12, "minutes one customer takes, until the day has its own figures"),
-    Setting("kiosk_idle_seconds", 45, "seconds without a touch before the kiosk returns to its start screen"),
+    Setting(
+        "last_ticket_minutes_before_closing",
+        30,
+        "minutes before closing when the kiosk stops issuing",
+    ),
+    Setting(
+        "call_order",
+        "priority",
+        "how 'call next' picks among a counter's queues: priority or oldest_first",
+    ),
+    Setting(
+        "default_service_minutes",
+        12,
+        "minutes one customer takes, until the day has its own figures",
+    ),
+    Setting(
+        "kiosk_idle_seconds",
+        45,
+        "seconds without a touch before the kiosk returns to its start screen",
+    ),
     Setting("print_retry_base_seconds", 2.0, "seconds before retrying a failed print; doubles"),
     Setting("print_retry_max_seconds", 60.0, "longest wait between two tries of a print"),
     Setting("printer_probe_seconds", 30.0, "seconds between printer checks; 0 turns them off"),
@@ -173,7 +193,9 @@ def load_config(path: str | os.PathLike) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise ConfigError(f"{path}: file not found; copy config.toml from the repository") from error
+        raise ConfigError(
+            f"{path}: file not found; copy config.toml from the repository"
+        ) from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
     config = parse_config(raw, source=str(path))
@@ -204,7 +226,9 @@ def parse_config(raw: dict, source: str = "config") -> Config:
         )
         for index, item in enumerate(reader.array(raw, "categories"))
     )
-    queues = tuple(_parse_queue(reader, item, index) for index, item in enumerate(reader.array(raw, "queues")))
+    queues = tuple(
+        _parse_queue(reader, item, index) for index, item in enumerate(reader.array(raw, "queues"))
+    )
     reader.unique([q.id for q in queues], "queues[].id")
     reader.unique([q.prefix for q in queues], "queues[].prefix")
     queue_ids = {q.id for q in queues}
@@ -275,7 +299,9 @@ def _parse_queue(reader: _Reader, item: dict, index: int) -> Queue:
     )
 
 
-def _parse_service_point(reader: _Reader, item: dict, index: int, queue_ids: set[str]) -> ServicePoint:
+def _parse_service_point(
+    reader: _Reader, item: dict, index: int, queue_ids: set[str]
+) -> ServicePoint:
     """Build one ServicePoint from a [[service_points]] entry."""
     where = f"service_points[{index}]"
     reader.only_keys(
@@ -291,13 +317,23 @@ def _parse_service_point(reader: _Reader, item: dict, index: int, queue_ids: set
     opening_hours = {}
     for day, text in hours_table.items():
         key = f"{where}.opening_hours.{day}"
-        match = re.fullmatch(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})", text if isinstance(text, str) else "")
+        match = re.fullmatch(
+            r"(\d{2}):(\d{2})-(\d{2}):(\d{2})", text if isinstance(text, str) else ""
+        )
         if not match:
             reader.fail(key, "must look like '08:00-16:15'")
         h1, m1, h2, m2 = (int(part) for part in match.groups())
-        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h1, m1) >= (h2, m2):
+        closes_at_midnight = (h2, m2) == (24, 0)  # "00:00-24:00": open all day
+        if (
+            h1 > 23
+            or (h2 > 23 and not closes_at_midnight)
+            or m1 > 59
+            or m2 > 59
+            or (h1, m1) >= (h2, m2)
+        ):
             reader.fail(key, "must be a valid time range that opens before it closes")
-        opening_hours[WEEKDAYS.index(day)] = OpeningHours(time(h1, m1), time(h2, m2))
+        closes = time.max if closes_at_midnight else time(h2, m2)
+        opening_hours[WEEKDAYS.index(day)] = OpeningHours(time(h1, m1), closes)
     counters = []
     for counter_index, counter in enumerate(reader.array(item, "counters", where)):
         counter_where = f"{where}.counters[{counter_index}]"

@@ -21,7 +21,10 @@ def connect(path: str) -> sqlite_utils.Database:
     :param path: the SQLite file
     """
     connection = sqlite3.connect(
-        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MILLISECONDS / 1000
+        path,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MILLISECONDS / 1000,
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}")
     connection.execute("PRAGMA journal_mode = WAL")
@@ -113,7 +116,7 @@ def _create_core_tables(db: sqlite_utils.Database) -> None:
             opened_at TEXT NOT NULL,
             PRIMARY KEY (service_point, counter)
         );
-        """
+        """,
     )
 
 
@@ -133,7 +136,7 @@ def _add_printing(db: sqlite_utils.Database) -> None:
             detail TEXT NOT NULL DEFAULT '',
             checked_at TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
@@ -150,7 +153,9 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_core_tables
 
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply the migrations not yet recorded, each in its own transaction; return how many ran."""
-    db.execute("CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT)"
+    )
     applied = 0
     for number, migration in enumerate(MIGRATIONS, start=1):
         with write_transaction(db):

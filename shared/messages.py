@@ -35,6 +35,10 @@ ERROR_MESSAGES = {
     ),
     "counter_busy": lazy_gettext("Finish number %(number)s or return it to the queue first."),
     "counter_taken": lazy_gettext("Counter %(counter)s is already in use by %(clerk)s."),
+    "no_printer": lazy_gettext("This service point's kiosk has no printer."),
+    "reprint_not_waiting": lazy_gettext(
+        "Number %(number)s is no longer waiting: it is not printed again."
+    ),
     "no_counter": lazy_gettext("Choose your service point and counter first."),
     "login_required": lazy_gettext("Please log in first."),
     "wrong_credentials": lazy_gettext("Wrong user name or password."),

@@ -54,7 +54,8 @@ def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
             "at": utc_text(event.at),
             "counter": event.counter,
             "queue": event.queue,
-            "ticket": ticket and {"number": ticket.number, "queue": ticket.queue, "status": ticket.status},
+            "ticket": ticket
+            and {"number": ticket.number, "queue": ticket.queue, "status": ticket.status},
             "snapshot": snapshots[event.service_point],
         }
         socketio.emit("queue_event", payload, to=room_of(event.service_point))
@@ -86,7 +87,10 @@ def on_request_snapshot(data=None):
     from shared.app import jono
 
     service_point_id = data.get("service_point") if isinstance(data, dict) else None
-    if not isinstance(service_point_id, str) or jono().config.service_point(service_point_id) is None:
+    if (
+        not isinstance(service_point_id, str)
+        or jono().config.service_point(service_point_id) is None
+    ):
         return {"ok": False, "error": "unknown_service_point"}
     snapshot = public_snapshot(service_point_id)
     emit("snapshot", snapshot)

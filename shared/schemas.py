@@ -57,8 +57,12 @@ class WaitingTicketSchema(Schema):
 
 class QueueStateSchema(QueueSchema):
     waiting_count = Integer()
-    estimated_wait_minutes = Integer(metadata={"description": "for someone who joins the queue now"})
-    minutes_per_customer = Float(metadata={"description": "service minutes divided by open counters"})
+    estimated_wait_minutes = Integer(
+        metadata={"description": "for someone who joins the queue now"}
+    )
+    minutes_per_customer = Float(
+        metadata={"description": "service minutes divided by open counters"}
+    )
     is_likely_served_today = Boolean()
     waiting = List(Nested(WaitingTicketSchema))
 
@@ -79,15 +83,39 @@ class HoursSchema(Schema):
     last_ticket_at = String(allow_none=True)
 
 
+class PrinterStateSchema(Schema):
+    has_printer = Boolean(metadata={"description": "false: the kiosk shows numbers on screen only"})
+    status = String(
+        allow_none=True,
+        metadata={"description": "online, offline, paper_near_end, paper_out or unknown"},
+    )
+    detail = String(allow_none=True)
+    checked_at = String(allow_none=True)
+
+
+class FailedPrintSchema(Schema):
+    id = Integer()
+    number = String()
+    queue = String()
+    status = String()
+
+
 class Snapshot(Schema):
     service_point = Dict()
-    sequence = Integer(metadata={"description": "the last event number; live events continue from it"})
+    sequence = Integer(
+        metadata={"description": "the last event number; live events continue from it"}
+    )
     generated_at = String()
     hours = Nested(HoursSchema)
     queues = List(Nested(QueueStateSchema))
     now_serving = List(Nested(CallSchema))
     recent_calls = List(Nested(CallSchema))
     open_counters = List(Integer())
+    printer = Nested(PrinterStateSchema)
+    failed_prints = List(
+        Nested(FailedPrintSchema),
+        metadata={"description": "today's numbers whose slip did not come out"},
+    )
 
 
 class ErrorDetail(Schema):

@@ -14,13 +14,16 @@ from shared.config import Config, ServicePoint
 from shared.db import parse_utc, utc_text
 from shared.events import last_sequence
 from shared.opening import walk_in_hours
+from shared.printing import failed_prints, printer_status
 from shared.tickets import WAITING, local_day, require_service_point
 
 RECENT_CALLS = 8
 SERVICE_TIME_SAMPLE = 20
 
 
-def build_snapshot(db: sqlite_utils.Database, config: Config, service_point_id: str, now: datetime) -> dict:
+def build_snapshot(
+    db: sqlite_utils.Database, config: Config, service_point_id: str, now: datetime
+) -> dict:
     """Return the full state of a service point as plain JSON-ready data.
 
     :param service_point_id: the service point
@@ -64,6 +67,8 @@ def build_snapshot(db: sqlite_utils.Database, config: Config, service_point_id: 
             )
         ]
         service_minutes = average_service_minutes(db, service_point, day, config)
+        printer = printer_status(db, service_point.id) or {}
+        unprinted = failed_prints(db, service_point.id, day)
     finally:
         db.execute("COMMIT")
     hours = walk_in_hours(config, service_point, now)
@@ -113,15 +118,42 @@ def build_snapshot(db: sqlite_utils.Database, config: Config, service_point_id: 
         },
         "queues": queues,
         "now_serving": [
-            {"number": row["number"], "counter": row["counter"], "queue": row["queue"], "status": row["status"]}
+            {
+                "number": row["number"],
+                "counter": row["counter"],
+                "queue": row["queue"],
+                "status": row["status"],
+            }
             for row in active
         ],
         "recent_calls": [
-            {"number": row["number"], "counter": row["counter"], "queue": row["queue"], "at": row["at"]}
+            {
+                "number": row["number"],
+                "counter": row["counter"],
+                "queue": row["queue"],
+                "at": row["at"],
+            }
             for row in recent
         ],
         "open_counters": open_counters,
+        "printer": {
+            "has_printer": service_point.printer.type != "none",
+            "status": printer.get("status"),
+            "detail": printer.get("detail"),
+            "checked_at": printer.get("checked_at"),
+        },
+        "failed_prints": [
+            {key: row[key] for key in ("id", "number", "queue", "status")} for row in unprinted
+        ],
     }
+
+
+def place_in_queue(snapshot: dict, ticket_id: int, queue_id: str) -> tuple[int, int]:
+    """How many wait before a ticket in its queue, and the minutes that makes, from a snapshot."""
+    queue_state = next(q for q in snapshot["queues"] if q["id"] == queue_id)
+    waiting_ids = [waiting["id"] for waiting in queue_state["waiting"]]
+    ahead = waiting_ids.index(ticket_id) if ticket_id in waiting_ids else 0
+    return ahead, math.ceil(ahead * queue_state["minutes_per_customer"])
 
 
 def average_service_minutes(db, service_point: ServicePoint, day: str, config: Config) -> float:
@@ -135,7 +167,8 @@ def average_service_minutes(db, service_point: ServicePoint, day: str, config: C
             "   WHERE called.ticket_id = finished.ticket_id AND called.type = 'TicketCalled'"
             "   AND called.sequence < finished.sequence) AS called_at"
             " FROM events finished JOIN tickets ON tickets.id = finished.ticket_id"
-            " WHERE finished.service_point = ? AND finished.type = 'TicketFinished' AND tickets.day = ?"
+            " WHERE finished.service_point = ? AND finished.type = 'TicketFinished'"
+            " AND tickets.day = ?"
             " ORDER BY finished.sequence DESC LIMIT ?",
             [service_point.id, day, SERVICE_TIME_SAMPLE],
         )

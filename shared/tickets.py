@@ -130,11 +130,15 @@ def issue_ticket(
     if queue is None:
         raise NotFound("unknown_queue", queue=queue_id)
     if not 1 <= party_size <= config.rules.max_party_size:
-        raise InvalidRequest("party_too_large", party_size=party_size, limit=config.rules.max_party_size)
+        raise InvalidRequest(
+            "party_too_large", party_size=party_size, limit=config.rules.max_party_size
+        )
     day = local_day(service_point, now)
     with write_transaction(db):
         if idempotency_key:
-            existing = list(db.query("SELECT * FROM tickets WHERE idempotency_key = ?", [idempotency_key]))
+            existing = list(
+                db.query("SELECT * FROM tickets WHERE idempotency_key = ?", [idempotency_key])
+            )
             if existing:
                 return Outcome(ticket_from_row(existing[0]), ())
         # Checked after the idempotency key, so a retry just after the cutoff (the kiosk never saw
@@ -151,8 +155,9 @@ def issue_ticket(
         number = f"{queue.prefix}{sequence:03d}"
         try:
             cursor = db.execute(
-                "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue, status,"
-                " category, party_size, language, triage_answers, idempotency_key, issued_at, queued_at,"
+                "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue,"
+                " status, category, party_size, language, triage_answers, idempotency_key,"
+                " issued_at, queued_at,"
                 " status_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     service_point.id,
@@ -173,7 +178,9 @@ def issue_ticket(
                     secrets.token_urlsafe(16),
                 ],
             )
-        except sqlite3.IntegrityError as error:  # the UNIQUE backstop; BEGIN IMMEDIATE should prevent it
+        except (
+            sqlite3.IntegrityError
+        ) as error:  # the UNIQUE backstop; BEGIN IMMEDIATE should prevent it
             raise DomainError("number_conflict", status=503) from error
         ticket = get_ticket(db, cursor.lastrowid)
         event = record_event(
@@ -228,7 +235,9 @@ def call_ticket(db, config, *, ticket_id, service_point_id, counter_number, cler
     return _act(db, config, "call", ticket_id, service_point_id, counter_number, clerk, now)
 
 
-def recall_ticket(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+def recall_ticket(
+    db, config, *, ticket_id, service_point_id, counter_number, clerk, now
+) -> Outcome:
     """Call the counter's current ticket again (the display announces it once more)."""
     return _act(db, config, "recall", ticket_id, service_point_id, counter_number, clerk, now)
 
@@ -238,12 +247,16 @@ def mark_no_show(db, config, *, ticket_id, service_point_id, counter_number, cle
     return _act(db, config, "no_show", ticket_id, service_point_id, counter_number, clerk, now)
 
 
-def start_serving(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+def start_serving(
+    db, config, *, ticket_id, service_point_id, counter_number, clerk, now
+) -> Outcome:
     """Mark that the customer of a called ticket is now at the counter."""
     return _act(db, config, "start", ticket_id, service_point_id, counter_number, clerk, now)
 
 
-def finish_ticket(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
+def finish_ticket(
+    db, config, *, ticket_id, service_point_id, counter_number, clerk, now
+) -> Outcome:
     """Close a ticket whose matter was handled."""
     return _act(db, config, "finish", ticket_id, service_point_id, counter_number, clerk, now)
 
@@ -261,7 +274,9 @@ def transfer_ticket(
     """Move a ticket to another queue; it keeps its number and its place by time of issue."""
     if config.queue(to_queue) is None:
         raise NotFound("unknown_queue", queue=to_queue)
-    return _act(db, config, "transfer", ticket_id, service_point_id, counter_number, clerk, now, to_queue)
+    return _act(
+        db, config, "transfer", ticket_id, service_point_id, counter_number, clerk, now, to_queue
+    )
 
 
 # action: (statuses it may start from, status it leads to, event type, needs the same counter)
@@ -276,7 +291,9 @@ TRANSITIONS = {
 }
 
 
-def _act(db, config, action, ticket_id, service_point_id, counter_number, clerk, now, to_queue=None):
+def _act(
+    db, config, action, ticket_id, service_point_id, counter_number, clerk, now, to_queue=None
+):
     """Apply one transition from TRANSITIONS, refusing illegal ones with a clear code."""
     service_point = require_service_point(config, service_point_id)
     _require_counter(service_point, counter_number)
@@ -288,10 +305,19 @@ def _act(db, config, action, ticket_id, service_point_id, counter_number, clerk,
         if ticket.status not in allowed_from:
             # `ticket_status`, not `status`: DomainError's own `status` is the HTTP status.
             raise DomainError(
-                "illegal_transition", action=action, number=ticket.number, ticket_status=ticket.status
+                "illegal_transition",
+                action=action,
+                number=ticket.number,
+                ticket_status=ticket.status,
             )
-        if needs_same_counter and ticket.status in ACTIVE_STATUSES and ticket.counter != counter_number:
-            raise DomainError("ticket_at_other_counter", number=ticket.number, counter=ticket.counter)
+        if (
+            needs_same_counter
+            and ticket.status in ACTIVE_STATUSES
+            and ticket.counter != counter_number
+        ):
+            raise DomainError(
+                "ticket_at_other_counter", number=ticket.number, counter=ticket.counter
+            )
         if action == "call":
             _require_counter_free(db, service_point.id, counter_number)
         return _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue)

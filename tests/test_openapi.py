@@ -9,6 +9,7 @@ KIOSK_OPERATIONS = {
     "getQueueSnapshot",
     "triageVisit",
     "issueTicket",
+    "getPrintStatus",
     "loginClerk",
 }
 CLERK_OPERATIONS = {
@@ -23,6 +24,7 @@ CLERK_OPERATIONS = {
     "finishTicket",
     "transferTicket",
     "returnTicketToQueue",
+    "reprintTicket",
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 

@@ -51,7 +51,7 @@
     });
     showCurrent(state.data.current_ticket);
     showPanel("panel-work");
-    if (!live) live = window.JonoLive(seat.service_point, renderQueues, null, showConnection);
+    if (!live) live = window.JonoLive(seat.service_point, renderSnapshot, null, showConnection);
   }
 
   function fillCounters() {
@@ -106,6 +106,38 @@
     $("action-finish").disabled = !has(["called", "serving"]);
     $("action-return").disabled = !has(["called", "serving"]);
     $("action-transfer").disabled = !ticket;
+  }
+
+  // The kiosk printer: an alert while it is down or out of paper, and a reprint per number
+  // whose slip did not come out (the customer has it on the kiosk screen only).
+  function renderPrinter(snapshot) {
+    const printer = snapshot.printer || {};
+    const unprinted = snapshot.failed_prints || [];
+    const isDown = ["offline", "paper_out"].includes(printer.status);
+    $("printer-alert").hidden = !printer.has_printer || (!isDown && !unprinted.length);
+    $("printer-alert-detail").textContent = text.printer_statuses[printer.status] || "";
+    $("failed-prints").replaceChildren(...unprinted.map((ticket) => {
+      const item = document.createElement("li");
+      const label = document.createElement("span");
+      label.textContent = ticket.number + " ";
+      item.append(label);
+      if (ticket.status === "waiting") {
+        const reprint = document.createElement("button");
+        reprint.className = "button";
+        reprint.textContent = text.reprint;
+        reprint.addEventListener("click", async () => {
+          reprint.disabled = true;
+          say("action-status", await api("POST", "/tickets/" + ticket.id + "/reprint"));
+        });
+        item.append(reprint);
+      }
+      return item;
+    }));
+  }
+
+  function renderSnapshot(snapshot) {
+    renderQueues(snapshot);
+    renderPrinter(snapshot);
   }
 
   function renderQueues(snapshot) {

@@ -35,10 +35,16 @@
   }
 
   // Idle reset: the next person must never see the previous person's answers or number.
+  // A number whose slip has not come out stays on screen until the person presses Done.
   let idleTimer = null;
+  let printPending = false;
   function touch() {
     clearTimeout(idleTimer);
-    if (root.dataset.started === "yes") idleTimer = setTimeout(restart, idleSeconds * 1000);
+    if (root.dataset.started === "yes") idleTimer = setTimeout(idle, idleSeconds * 1000);
+  }
+  function idle() {
+    if (printPending) touch();
+    else restart();
   }
   ["pointerdown", "keydown"].forEach((name) => document.addEventListener(name, touch, true));
   touch();
@@ -138,6 +144,50 @@
     document.getElementById("estimated-wait").textContent = formatWait(first.estimated_wait_minutes);
     document.getElementById("ticket-long-queue").hidden = first.is_likely_served_today;
     show("screen-ticket");
+    followPrints(tickets);
+  }
+
+  // --- the printed slip ------------------------------------------------------------------
+  // The number is on screen before the slip is printed. Until the printer confirms it, the
+  // page asks how the print went; if the printer fails, it says so and asks to note the number.
+  const printPollMilliseconds = 1000;
+
+  function showPrintStatus(tickets) {
+    const statuses = tickets.map((ticket) => ticket.print_status);
+    const numbers = tickets.map((ticket) => ticket.number).join(", ");
+    const note = document.getElementById("ticket-print-note");
+    const failed = document.getElementById("ticket-print-failed");
+    failed.hidden = !statuses.includes("failed");
+    failed.textContent = format(text.print_failed, { number: numbers });
+    if (statuses.every((status) => status === null || status === undefined)) {
+      note.textContent = text.print_none;
+    } else if (statuses.includes("failed")) {
+      note.textContent = "";
+    } else if (statuses.includes("queued")) {
+      note.textContent = text.print_queued;
+    } else {
+      note.textContent = text.print_done;
+    }
+    note.hidden = !note.textContent;
+    printPending = statuses.some((status) => status === "queued" || status === "failed");
+  }
+
+  async function followPrints(tickets) {
+    showPrintStatus(tickets);
+    while (printPending && !document.getElementById("screen-ticket").hidden) {
+      await new Promise((resolve) => setTimeout(resolve, printPollMilliseconds));
+      for (const ticket of tickets) {
+        if (ticket.print_status !== "queued" && ticket.print_status !== "failed") continue;
+        try {
+          const response = await fetch("/api/v1/tickets/" + ticket.id + "/print-status?token=" +
+            encodeURIComponent(ticket.status_token), { cache: "no-store" });
+          if (response.ok) ticket.print_status = (await response.json()).print_status;
+        } catch (error) {
+          /* offline: the number stays on screen; ask again on the next round */
+        }
+      }
+      showPrintStatus(tickets);
+    }
   }
 
   // --- the questions ---------------------------------------------------------------------

@@ -32,7 +32,7 @@ STOP_TIMEOUT_SECONDS = 15
 ALL_DAYS_OPEN = (
     "opening_hours = { "
     + ", ".join(
-        f'{day} = "00:00-23:59"' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        f'{day} = "00:00-24:00"' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     )
     + " }"
 )
@@ -148,19 +148,27 @@ class LiveServer:
                 stdout=out,
                 stderr=err,
             )
+        try:
+            if self.wait_until_answering():
+                return
+        except BaseException:
+            self.stop()  # never leave a server running behind a failed start
+            raise
+        self.stop()
+        pytest.fail(f"jono serve did not answer on {self.url}; its stderr:\n{self.stderr()}")
+
+    def wait_until_answering(self) -> bool:
+        """True once the service point list answers 200; False if the server exits or times out."""
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 response = requests.get(f"{self.url}/api/v1/service-points", timeout=2)
                 if response.status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
+                    return True
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # still starting
             time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"jono serve did not answer on {self.url}; its stderr:\n{self.stderr()}")
+        return False
 
     def stop(self) -> None:
         """Ask the server to stop (SIGTERM), and kill it if it does not in time."""

@@ -68,6 +68,7 @@ def test_a_walk_in_gets_a_number_in_swedish_and_the_display_shows_its_call(
             assert ticket["language"] == "sv"
             assert re.fullmatch(r"A\d{3}", ticket["number"]), ticket
             expect(kiosk.locator("#ticket-number")).to_have_text(ticket["number"])
+            expect(kiosk.locator("#screen-ticket .ticket-label")).to_have_text("Ditt könummer")
             expect(kiosk.locator("#people-ahead")).not_to_be_empty()
             expect(kiosk.locator("#estimated-wait")).not_to_be_empty()
             kiosk.screenshot(path=tmp_path / "kiosk.png", full_page=True)

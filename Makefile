@@ -18,7 +18,7 @@ test: test-setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-setup: $(STAMP) node_modules/.package-lock.json $(MO_FILES)
+setup: $(STAMP) node_modules/.package-lock.json $(MO_FILES) speech
 
 test-setup: setup browser
 
@@ -38,9 +38,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 browser:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 
+# espeak-ng speaks the lobby displays' call-outs, offline (without it only the chime plays).
+speech:
+	@command -v espeak-ng >/dev/null || { apt-get update && apt-get install -y --no-install-recommends espeak-ng; }
+
 translations-extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --ignore-dirs=".* _* node_modules tests" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --ignore-dirs=".* _* node_modules tests bench" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+# Benchmarks against a live `jono serve` on loopback, each with a bare baseline (not in `make test`).
+bench: setup
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

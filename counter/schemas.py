@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Dict, Integer, Nested, String
-from apiflask.validators import Length, Range
+from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+
+from shared.config import LANGUAGES
 
 
 class LoginSchema(Schema):
@@ -55,3 +57,62 @@ class CounterStateSchema(Schema):
     service_point = String(allow_none=True)
     counter = Integer(allow_none=True)
     current_ticket = Nested(CurrentTicketSchema, allow_none=True)
+
+
+class CounterBookingSchema(Schema):
+    service_point = String(
+        load_default=None,
+        allow_none=True,
+        validate=Length(min=1, max=40),
+        metadata={"description": "where the appointment is; default the clerk's service point"},
+    )
+    category = String(required=True, validate=Length(min=1, max=40))
+    party_size = Integer(load_default=1, validate=Range(min=1, max=99))
+    starts_at = DateTime(required=True, metadata={"description": "a free slot's starts_at"})
+    email = String(load_default=None, allow_none=True, validate=Length(max=254))
+    phone = String(load_default=None, allow_none=True, validate=Length(max=40))
+    language = String(load_default="fi", validate=OneOf(LANGUAGES))
+    print_at_kiosk = Boolean(
+        load_default=False,
+        metadata={"description": "also print the confirmation slip on this service point's kiosk"},
+    )
+
+
+class CounterBookedSchema(Schema):
+    id = Integer()
+    reservation_key = String(metadata={"description": "as shown to people: ABCD-EFGH"})
+    pin = String(metadata={"description": "shown this once; only its hash is stored"})
+    service_point = String()
+    service_point_name = String()
+    category = String()
+    party_size = Integer()
+    starts_at = String()
+    date = String()
+    time = String()
+    email = String(allow_none=True)
+    phone = String(allow_none=True)
+    language = String()
+    print_status = String(
+        allow_none=True, metadata={"description": "queued: printing at the kiosk; null: not"}
+    )
+
+
+class SlipRequestSchema(Schema):
+    reservation_key = String(required=True, validate=Length(min=1, max=40))
+    pin = String(required=True, validate=Length(min=1, max=20))
+    language = String(load_default="fi", validate=OneOf(LANGUAGES))
+
+
+class DayAppointmentSchema(Schema):
+    id = Integer()
+    time = String(metadata={"description": "local start time, HH:MM"})
+    ends = String(metadata={"description": "local end time, HH:MM"})
+    category = String()
+    party_size = Integer()
+    status = String(metadata={"description": "booked, checked_in, lost (cancelled are left out)"})
+    ticket_number = String(allow_none=True)
+
+
+class DayAppointmentsSchema(Schema):
+    date = String()
+    appointments = List(Nested(DayAppointmentSchema))

@@ -1,10 +1,14 @@
-"""The touchscreen kiosk: triage, waiting numbers (and appointment check-in in a later issue)."""
+"""The touchscreen kiosk: triage, waiting numbers and appointment check-in."""
 
 
 def register(app) -> None:
     """Register the kiosk's pages and API routes."""
     from kiosk.api import api
+    from kiosk.check_in_api import api as check_in_api
+    from kiosk.read_aloud import api as read_aloud_api
     from kiosk.routes import pages
 
     app.register_blueprint(pages)
     app.register_blueprint(api)
+    app.register_blueprint(check_in_api)
+    app.register_blueprint(read_aloud_api)

@@ -15,6 +15,7 @@ from kiosk.schemas import (
     TriageResultSchema,
 )
 from shared.app import get_db, jono
+from shared.check_in import earliest_offer
 from shared.db import utc_text
 from shared.errors import DomainError, InvalidRequest, NotFound
 from shared.realtime import public_snapshot, publish
@@ -59,7 +60,9 @@ def queue_estimate(snapshot: dict, queue_id: str) -> dict:
     operation_id="triageVisit",
     summary="Decide what a walk-in should do",
     description="Urgent number, booking help, online booking, postbox or asylum invitation, with"
-    " how a large party splits into groups. Writes nothing.",
+    " how a large party splits into groups. An urgent walk-in may also get `appointment_offer`:"
+    " the earliest free appointment here before the document may expire, within"
+    " `urgent_offer_days` (take it with bookOfferedAppointment). Writes nothing.",
     responses={400: "Invalid answers", 404: "Unknown service point"},
 )
 def triage_visit(service_point_id: str, answers: dict):
@@ -77,6 +80,34 @@ def triage_visit(service_point_id: str, answers: dict):
         "is_accepting_tickets": snapshot["hours"]["is_accepting_tickets"],
         "estimate": queue and queue_estimate(snapshot, queue.id),
         "booking_url": f"{jono().config.public_base_url}/booking",
+        "appointment_offer": appointment_offer(service_point_id, answers, result),
+    }
+
+
+def appointment_offer(service_point_id: str, answers: dict, result: Triage) -> dict | None:
+    """For an urgent walk-in of one group: the earliest free appointment here before the expiry."""
+    if not result.is_urgent or len(result.party_groups) != 1 or answers.get("expiry_year") is None:
+        return None
+    state = jono()
+    now = state.clock.now()
+    slot = earliest_offer(
+        get_db(),
+        state.config,
+        service_point_id=service_point_id,
+        category=answers["matter"],
+        party_size=answers["party_size"],
+        expiry_year=answers["expiry_year"],
+        expiry_month=answers["expiry_month"],
+        now=now,
+    )
+    if slot is None:
+        return None
+    zone = state.config.service_point(service_point_id).zone
+    return {
+        "starts_at": utc_text(slot.starts_at),
+        "date": slot.day.isoformat(),
+        "time": slot.starts_at.astimezone(zone).strftime("%H:%M"),
+        "is_today": slot.day == now.astimezone(zone).date(),
     }
 
 

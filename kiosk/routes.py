@@ -9,6 +9,7 @@ from shared.app import jono
 from shared.config import LANGUAGES
 from shared.i18n import current_language
 from shared.qr import qr_svg
+from shared.reservation_keys import KEY_ALPHABET
 
 pages = Blueprint(
     "kiosk",
@@ -41,4 +42,5 @@ def kiosk(service_point_id: str):
         booking_url=booking_url,
         booking_qr=qr_svg(booking_url),
         queue_names={queue.id: queue.name.get(language) for queue in state.config.queues},
+        key_alphabet=sorted(KEY_ALPHABET, key=lambda character: (character.isdigit(), character)),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.fields import Boolean, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
 from shared.config import LANGUAGES
@@ -28,6 +28,13 @@ class QueueEstimateSchema(Schema):
     is_likely_served_today = Boolean()
 
 
+class AppointmentOfferSchema(Schema):
+    starts_at = String(metadata={"description": "UTC, ISO 8601: send it back to take the offer"})
+    date = String(metadata={"description": "local date at the service point"})
+    time = String(metadata={"description": "local start time, HH:MM"})
+    is_today = Boolean()
+
+
 class TriageResultSchema(Schema):
     outcome = String(validate=OneOf(OUTCOMES))
     is_urgent = Boolean()
@@ -38,6 +45,11 @@ class TriageResultSchema(Schema):
     is_accepting_tickets = Boolean()
     estimate = Nested(QueueEstimateSchema, allow_none=True)
     booking_url = String()
+    appointment_offer = Nested(
+        AppointmentOfferSchema,
+        allow_none=True,
+        metadata={"description": "urgent only: a free appointment here before the expiry"},
+    )
 
 
 class IssueTicketSchema(Schema):
@@ -82,3 +94,48 @@ class PrintStatusSchema(Schema):
     number = String()
     status = String()
     print_status = String(allow_none=True)
+
+
+class CheckInSchema(Schema):
+    reservation_key = String(
+        required=True,
+        validate=Length(min=1, max=300),
+        metadata={
+            "description": "the reservation key as typed (any case, with or without the hyphen),"
+            " or the scanned confirmation QR code (an address carrying the key)"
+        },
+    )
+    language = String(load_default="fi", validate=OneOf(LANGUAGES))
+
+
+class CheckInResultSchema(Schema):
+    outcome = String(
+        validate=OneOf(("checked_in", "too_early", "lost")),
+        metadata={"description": "checked_in: `ticket` is the number; lost: offer the triage"},
+    )
+    appointment_date = String(metadata={"description": "local date of the appointment"})
+    appointment_time = String(metadata={"description": "local start time, HH:MM"})
+    come_back_date = String(
+        allow_none=True, metadata={"description": "too_early: the local date check-in opens"}
+    )
+    come_back_at = String(
+        allow_none=True, metadata={"description": "too_early: the local time check-in opens"}
+    )
+    ticket = Nested(IssuedTicketSchema, allow_none=True)
+
+
+class TakeOfferSchema(Schema):
+    answers = Nested(AnswersSchema, required=True)
+    starts_at = DateTime(required=True, metadata={"description": "the offer's starts_at"})
+    language = String(load_default="fi", validate=OneOf(LANGUAGES))
+
+
+class OfferedAppointmentSchema(Schema):
+    reservation_key = String(metadata={"description": "as shown to people: ABCD-EFGH"})
+    pin = String(metadata={"description": "shown this once; only its hash is stored"})
+    date = String()
+    time = String()
+    check_in_from = String(metadata={"description": "local time the kiosk check-in opens"})
+    print_status = String(
+        allow_none=True, metadata={"description": "queued: the slip is printing; null: no printer"}
+    )

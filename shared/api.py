@@ -8,6 +8,7 @@ from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from shared.errors import DomainError
 from shared.messages import error_message
@@ -15,6 +16,7 @@ from shared.realtime import public_snapshot
 from shared.schemas import ServicePointList, Snapshot
 
 API_PREFIX = "/api/v1"
+SQLITE_MAX_INTEGER = 2**63 - 1
 log = logging.getLogger(__name__)
 api = APIBlueprint("api", __name__, url_prefix=API_PREFIX, tag="Service points")
 
@@ -79,8 +81,35 @@ def get_queue_snapshot(service_point_id: str):
     return public_snapshot(service_point_id)
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` path parts bounded to SQLite's 64-bit integers: a larger number is no id (404),
+    where it would otherwise overflow inside SQLite and answer 500 (found by the API fuzzer)."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min=None, max=SQLITE_MAX_INTEGER):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max)
+
+
+def complete_document(spec: dict) -> dict:
+    """Say in the OpenAPI document what APIFlask leaves out: the bounds of integer path
+    parameters, and that a JSON body is required wherever an operation reads one (the validator
+    refuses a missing body, as it refuses `{}`)."""
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter["schema"].get("type") == "integer":
+                    parameter["schema"].update(minimum=0, maximum=SQLITE_MAX_INTEGER)
+            if "requestBody" in operation:
+                operation["requestBody"].setdefault("required", True)
+    return spec
+
+
 def init_app(app) -> None:
     """Register the common routes and turn every error into the one error shape."""
+    # Before any blueprint registers a rule, so every `<int:…>` uses the bounded converter.
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.spec_processor(complete_document)
     app.register_blueprint(api)
 
     @app.before_request
@@ -102,7 +131,9 @@ def init_app(app) -> None:
         if error.status_code == 400 and error.detail:
             return error_response("invalid_request", 400, details=error.detail)
         code = error.extra_data.get("code") or HTTP_CODES.get(error.status_code, "server_error")
-        return error_response(code, error.status_code, error.extra_data.get("params"))
+        body, status = error_response(code, error.status_code, error.extra_data.get("params"))
+        # Keep werkzeug's headers: a 405 must say which methods are allowed (RFC 9110 `Allow`).
+        return body, status, error.headers or {}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

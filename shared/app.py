@@ -84,10 +84,12 @@ def create_app(
 
     app.teardown_appcontext(_close_database)
 
-    from shared import api, i18n, realtime
+    from shared import api, i18n, realtime, security
 
+    security.init_app(app)
     i18n.init_app(app)
     realtime.socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
+    realtime.init_delivery(app)
     api.init_app(app)
 
     from shared.print_service import PrintService
@@ -96,6 +98,13 @@ def create_app(
     printing.start_health_checks()
     atexit.register(printing.stop)
 
+    from shared.appointment_sweep import sweeper_of
+
+    if not testing:  # tests sweep on their fake clock through the requests that do it
+        sweeper_of(app).start()
+        atexit.register(sweeper_of(app).stop)
+
+    from booking import register as register_booking
     from counter import register as register_counter
     from display import register as register_display
     from kiosk import register as register_kiosk
@@ -103,6 +112,7 @@ def create_app(
     register_kiosk(app)
     register_counter(app)
     register_display(app)
+    register_booking(app)
 
     @app.get("/vendor/socket.io.min.js")
     @app.doc(hide=True)

@@ -117,6 +117,7 @@ def run_serve(args, config) -> int:
         print(f"  {point.name.en}: kiosk   {base}/kiosk/{point.id}")
         print(f"  {point.name.en}: display {base}/display/{point.id}")
     print(f"  Counter (clerks):  {base}/counter")
+    print(f"  Book an appointment: {base}/booking  (manage: {base}/booking/manage)")
     print(f"  API document:      {base}/api/v1/openapi.json")
     sys.stdout.flush()
     serve(args.config, args.host, args.port, args.threads)

@@ -12,12 +12,16 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from printers.printer_config import PrinterConfig, parse_printer_config
+from shared import appointment_config
+from shared.appointment_config import AppointmentRules, ServicePointAppointments
 
 LANGUAGES = ("fi", "sv", "en")
 QUEUE_KINDS = ("appointment", "urgent", "booking_help")
 CALL_ORDERS = ("priority", "oldest_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DATABASE_ENVIRONMENT_VARIABLE = "JONO_DATABASE"
+# Lobby display settings of a service point (see _parse_display).
+DISPLAY_KEYS = {"display_message", "announcement_languages", "display_queues"}
 
 
 class ConfigError(ValueError):
@@ -128,6 +132,11 @@ class ServicePoint:
     opening_hours: dict[int, OpeningHours]
     counters: tuple[Counter, ...]
     printer: PrinterConfig = PrinterConfig(type="none")
+    city: Names | None = None
+    appointments: ServicePointAppointments | None = None
+    display_message: Names | None = None
+    announcement_languages: tuple[str, ...] = LANGUAGES
+    display_queues: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -137,6 +146,11 @@ class ServicePoint:
     def counter(self, number: int) -> Counter | None:
         """Return the counter with this number, or None."""
         return next((c for c in self.counters if c.number == number), None)
+
+    @property
+    def city_name(self) -> Names:
+        """The city the service point is in (its own name when `city` is not set)."""
+        return self.city or self.name
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,7 @@ class Config:
     queues: tuple[Queue, ...]
     service_points: tuple[ServicePoint, ...]
     source: str = field(default="", compare=False)
+    appointments: AppointmentRules = field(default_factory=AppointmentRules)
 
     def service_point(self, service_point_id: str) -> ServicePoint | None:
         """Return the service point with this id, or None."""
@@ -212,7 +227,9 @@ def parse_config(raw: dict, source: str = "config") -> Config:
     :param source: a name for messages (the file path)
     """
     reader = _Reader(source)
-    reader.only_keys(raw, "", {"deployment", "rules", "categories", "queues", "service_points"})
+    reader.only_keys(
+        raw, "", {"deployment", "rules", "categories", "queues", "service_points", "appointments"}
+    )
     deployment = reader.table(raw, "deployment")
     reader.only_keys(deployment, "deployment", {"database", "default_language", "public_base_url"})
     default_language = reader.get(deployment, "deployment.default_language", str, "fi")
@@ -232,8 +249,10 @@ def parse_config(raw: dict, source: str = "config") -> Config:
     reader.unique([q.id for q in queues], "queues[].id")
     reader.unique([q.prefix for q in queues], "queues[].prefix")
     queue_ids = {q.id for q in queues}
+    category_ids = {c.id for c in categories}
+    appointment_queues = {q.id for q in queues if q.kind == "appointment"}
     service_points = tuple(
-        _parse_service_point(reader, item, index, queue_ids)
+        _parse_service_point(reader, item, index, queue_ids, category_ids, appointment_queues)
         for index, item in enumerate(reader.array(raw, "service_points"))
     )
     reader.unique([s.id for s in service_points], "service_points[].id")
@@ -253,6 +272,9 @@ def parse_config(raw: dict, source: str = "config") -> Config:
         queues=queues,
         service_points=service_points,
         source=source,
+        appointments=appointment_config.parse_rules(
+            reader, reader.table(raw, "appointments"), category_ids
+        ),
     )
 
 
@@ -300,12 +322,21 @@ def _parse_queue(reader: _Reader, item: dict, index: int) -> Queue:
 
 
 def _parse_service_point(
-    reader: _Reader, item: dict, index: int, queue_ids: set[str]
+    reader: _Reader,
+    item: dict,
+    index: int,
+    queue_ids: set[str],
+    category_ids: set[str],
+    appointment_queues: set[str],
 ) -> ServicePoint:
     """Build one ServicePoint from a [[service_points]] entry."""
     where = f"service_points[{index}]"
     reader.only_keys(
-        item, where, {"id", "name", "address", "timezone", "opening_hours", "counters", "printer"}
+        item,
+        where,
+        {"id", "name", "address", "timezone", "opening_hours", "counters", "printer", "city"}
+        | {"appointments"}
+        | DISPLAY_KEYS,
     )
     timezone = reader.get(item, f"{where}.timezone", str, "Europe/Helsinki")
     try:
@@ -357,7 +388,41 @@ def _parse_service_point(
         opening_hours=opening_hours,
         counters=tuple(counters),
         printer=_parse_printer(reader, item, where),
+        city=reader.names(item, f"{where}.city") if "city" in item else None,
+        appointments=appointment_config.parse_service_point(
+            reader,
+            item,
+            where,
+            opening_hours,
+            sum(1 for c in counters if appointment_queues & set(c.queues)),
+            category_ids,
+        ),
+        **_parse_display(reader, item, where, queue_ids),
     )
+
+
+def _parse_display(reader: _Reader, item: dict, where: str, queue_ids: set[str]) -> dict:
+    """Read a service point's lobby display settings: info message, spoken languages, queues."""
+    message = None
+    if "display_message" in item:
+        message = reader.names(item, f"{where}.display_message")
+    languages = reader.get(item, f"{where}.announcement_languages", list, list(LANGUAGES))
+    for language in languages:
+        if language not in LANGUAGES:
+            reader.fail(
+                f"{where}.announcement_languages",
+                f"unknown language '{language}' (use {', '.join(LANGUAGES)})",
+            )
+    reader.unique(languages, f"{where}.announcement_languages")
+    queues = reader.get(item, f"{where}.display_queues", list, [])
+    for queue_id in queues:
+        if queue_id not in queue_ids:
+            reader.fail(f"{where}.display_queues", f"unknown queue '{queue_id}'")
+    return {
+        "display_message": message,
+        "announcement_languages": tuple(languages),
+        "display_queues": tuple(queues),
+    }
 
 
 def _parse_printer(reader: _Reader, item: dict, where: str) -> PrinterConfig:

@@ -27,6 +27,7 @@ class Event:
     queue: str | None = None
     counter: int | None = None
     clerk: str | None = None
+    appointment_id: int | None = None
 
 
 def record_event(
@@ -41,6 +42,7 @@ def record_event(
     queue: str | None = None,
     counter: int | None = None,
     clerk: str | None = None,
+    appointment_id: int | None = None,
 ) -> Event:
     """Append an event to the log; call inside `write_transaction`, which makes the number safe.
 
@@ -60,10 +62,11 @@ def record_event(
         queue=queue,
         counter=counter,
         clerk=clerk,
+        appointment_id=appointment_id,
     )
     db.execute(
         "INSERT INTO events (service_point, sequence, type, ticket_id, from_status, to_status,"
-        " queue, counter, clerk, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " queue, counter, clerk, at, appointment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             service_point,
             event.sequence,
@@ -75,6 +78,7 @@ def record_event(
             counter,
             clerk,
             utc_text(at),
+            appointment_id,
         ],
     )
     return event

@@ -46,6 +46,49 @@ ERROR_MESSAGES = {
     "invalid_role": lazy_gettext("The role must be clerk or admin."),
     "password_too_short": lazy_gettext("The password must have at least %(minimum)s characters."),
     "username_taken": lazy_gettext("The user name %(username)s is already taken."),
+    "speech_unavailable": lazy_gettext(
+        "Spoken announcements are not available right now. The chime still plays."
+    ),
+    "unknown_category": lazy_gettext("Please choose what your appointment is for."),
+    "unknown_city": lazy_gettext("There is no service point in %(city)s."),
+    "party_too_large_for_appointment": lazy_gettext(
+        "One appointment is for at most %(limit)s persons."
+        " If there are more of you, please book more appointments."
+    ),
+    "slot_not_offered": lazy_gettext("Appointments are not given at that time."),
+    "slot_taken": lazy_gettext("Someone else just took that time. Please choose another time."),
+    "hold_expired": lazy_gettext(
+        "The time you chose was kept for you for a few minutes only. Please choose a time again."
+    ),
+    "hold_mismatch": lazy_gettext(
+        "The new time must be for the same matter and the same number of persons."
+    ),
+    "invalid_email": lazy_gettext("Please check the e-mail address."),
+    "invalid_phone": lazy_gettext("Please check the phone number, for example +358 40 123 4567."),
+    "contact_required": lazy_gettext("Please give an e-mail address or a phone number, or both."),
+    "too_many_appointments": lazy_gettext(
+        "This e-mail address or phone number already has %(limit)s future appointments."
+    ),
+    "wrong_key_or_pin": lazy_gettext(
+        "No appointment was found with this reservation key and PIN code. Please check them."
+    ),
+    "key_locked": lazy_gettext("Too many wrong tries. Please try again in %(minutes)s minutes."),
+    "appointment_not_changeable": lazy_gettext(
+        "This appointment can no longer be changed or cancelled."
+    ),
+    "too_many_requests": lazy_gettext("Too many tries. Please wait a while and try again."),
+    "unknown_reservation_key": lazy_gettext(
+        "No appointment was found with this reservation key. Please check the key on your"
+        " confirmation and try again."
+    ),
+    "appointment_elsewhere": lazy_gettext(
+        "Your appointment is at another service point: %(service_point)s."
+    ),
+    "appointment_cancelled": lazy_gettext("This appointment has been cancelled."),
+    "not_an_urgent_walk_in": lazy_gettext(
+        "An appointment can be booked here only for an urgent matter. Please book online."
+    ),
+    "csrf_failed": lazy_gettext("The form had expired. Please reload the page and try again."),
     "server_error": lazy_gettext(
         "Something went wrong on our side. Nothing was saved; please try again."
     ),

@@ -71,6 +71,18 @@ class PrintService:
         self.worker.submit(job_id, printer, payload, should_print=lambda: self._is_wanted(job_id))
         return ticket
 
+    def print_slip(self, service_point_id: str, payload: bytes) -> bool:
+        """Queue a slip that belongs to no ticket (an appointment confirmation) at the kiosk.
+
+        Returns False when the service point has no printer. Its outcome is logged only: the
+        clerk or the kiosk also has the PDF or the screen.
+        """
+        if not self.has_printer(service_point_id):
+            return False
+        printer = self.config.service_point(service_point_id).printer
+        self.worker.submit(("slip", next(self._job_numbers)), printer, payload)
+        return True
+
     def _is_wanted(self, job_id: tuple[int, int]) -> bool:
         """Print only the newest job of a ticket that still waits."""
         with self._lock:
@@ -84,6 +96,9 @@ class PrintService:
     def on_status(self, job_id: tuple[int, int], status: JobStatus, detail: str) -> None:
         """Store a job's outcome and broadcast it; called from the worker's threads."""
         ticket_id = job_id[0]
+        if ticket_id == "slip":
+            log.info("confirmation slip %s: %s %s", job_id[1], status, detail)
+            return
         with self._lock:
             if self._latest_job.get(ticket_id) != job_id:
                 return

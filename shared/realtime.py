@@ -9,6 +9,7 @@ that service point's room and immediately receives a ``snapshot``. Every change 
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
@@ -33,33 +34,106 @@ def public_snapshot(service_point_id: str) -> dict:
     return build_snapshot(get_db(), state.config, service_point_id, state.clock.now())
 
 
+class OrderedDelivery:
+    """Sends each service point's events exactly once and in sequence order.
+
+    Request threads commit in sequence order (BEGIN IMMEDIATE) but may reach `publish` in any
+    order; a client that got event 7 before event 6 would drop 6 and miss an announcement. So
+    publishing holds the service point's lock and sends, from the event log, every committed
+    event after the last one sent up to its own: an overtaking thread sends the earlier events
+    too, and the overtaken one then finds nothing left to send.
+    """
+
+    def __init__(self, last_sent: dict[str, int]):
+        self._last_sent = dict(last_sent)
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def lock_of(self, service_point_id: str) -> threading.Lock:
+        """The lock that orders one service point's deliveries."""
+        with self._guard:
+            return self._locks.setdefault(service_point_id, threading.Lock())
+
+    def take_range(self, service_point_id: str, up_to: int) -> tuple[int, int] | None:
+        """Claim the sequence numbers (first, last) still to send up to `up_to`; hold the lock."""
+        first = self._last_sent.get(service_point_id, 0) + 1
+        if up_to < first:
+            return None
+        self._last_sent[service_point_id] = up_to
+        return first, up_to
+
+
+def init_delivery(app) -> None:
+    """Remember each service point's last event at start-up: later ones are still to be sent."""
+    from shared import db as database
+    from shared.events import last_sequence
+
+    config = app.extensions["jono"].config
+    connection = database.connect(config.database)
+    try:
+        last_sent = {
+            point.id: last_sequence(connection, point.id) for point in config.service_points
+        }
+    finally:
+        connection.close()
+    app.extensions["jono_delivery"] = OrderedDelivery(last_sent)
+
+
+def _delivery() -> OrderedDelivery:
+    """This app's ordered delivery (set up by the app factory through init_delivery)."""
+    from flask import current_app
+
+    return current_app.extensions["jono_delivery"]
+
+
 def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
-    """Send committed events to their service points' rooms, each with the fresh snapshot.
+    """Send committed events to their service points' rooms, in order, with a fresh snapshot.
 
     Called by HTTP handlers after the domain call returned, that is after the commit.
     Returns the snapshots it built, by service point, so the caller need not build them again.
     """
     from shared.app import get_db
-    from shared.db import utc_text
-    from shared.tickets import get_ticket
 
     snapshots: dict[str, dict] = {}
+    newest: dict[str, int] = {}
     for event in events:
-        if event.service_point not in snapshots:
-            snapshots[event.service_point] = public_snapshot(event.service_point)
-        ticket = get_ticket(get_db(), event.ticket_id) if event.ticket_id else None
-        payload = {
-            "sequence": event.sequence,
-            "type": event.type,
-            "at": utc_text(event.at),
-            "counter": event.counter,
-            "queue": event.queue,
-            "ticket": ticket
-            and {"number": ticket.number, "queue": ticket.queue, "status": ticket.status},
-            "snapshot": snapshots[event.service_point],
-        }
-        socketio.emit("queue_event", payload, to=room_of(event.service_point))
+        newest[event.service_point] = max(newest.get(event.service_point, 0), event.sequence)
+    delivery = _delivery()
+    for service_point_id, up_to in newest.items():
+        with delivery.lock_of(service_point_id):
+            # The snapshot is built under the lock too, so a later event never carries an older
+            # snapshot than the one before it.
+            snapshots[service_point_id] = public_snapshot(service_point_id)
+            claimed = delivery.take_range(service_point_id, up_to)
+            if claimed is None:
+                continue  # a thread that overtook this one has sent these events already
+            rows = get_db().query(
+                "SELECT * FROM events WHERE service_point = ? AND sequence BETWEEN ? AND ?"
+                " ORDER BY sequence",
+                [service_point_id, *claimed],
+            )
+            for row in rows:
+                payload = event_payload(row, snapshots[service_point_id])
+                socketio.emit("queue_event", payload, to=room_of(service_point_id))
     return snapshots
+
+
+def event_payload(row: dict, snapshot: dict) -> dict:
+    """The `queue_event` a client receives for one row of the event log."""
+    from shared.app import get_db
+    from shared.tickets import get_ticket
+
+    ticket = get_ticket(get_db(), row["ticket_id"]) if row["ticket_id"] else None
+    return {
+        "sequence": row["sequence"],
+        "type": row["type"],
+        "at": row["at"],
+        "counter": row["counter"],
+        "queue": row["queue"],
+        "ticket": ticket
+        and {"number": ticket.number, "queue": ticket.queue, "status": ticket.status},
+        "snapshot": snapshot,
+    }
 
 
 @socketio.on("connect")

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from shared.call_order import due_appointment_tickets
 from shared.config import Config, ServicePoint
 from shared.db import parse_utc, utc_text, write_transaction
 from shared.errors import DomainError, InvalidRequest, NotFound
@@ -133,7 +134,6 @@ def issue_ticket(
         raise InvalidRequest(
             "party_too_large", party_size=party_size, limit=config.rules.max_party_size
         )
-    day = local_day(service_point, now)
     with write_transaction(db):
         if idempotency_key:
             existing = list(
@@ -147,51 +147,79 @@ def issue_ticket(
             hours = walk_in_hours(config, service_point, now)
             if not hours.is_accepting_tickets:
                 raise DomainError("not_issuing", status=409, last_ticket_at=hours.last_ticket_at)
-        sequence = db.execute(
-            "SELECT COALESCE(MAX(sequence), 0) + 1 FROM tickets"
-            " WHERE service_point = ? AND day = ? AND issued_queue = ?",
-            [service_point.id, day, queue.id],
-        ).fetchone()[0]
-        number = f"{queue.prefix}{sequence:03d}"
-        try:
-            cursor = db.execute(
-                "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue,"
-                " status, category, party_size, language, triage_answers, idempotency_key,"
-                " issued_at, queued_at,"
-                " status_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    service_point.id,
-                    day,
-                    queue.id,
-                    sequence,
-                    number,
-                    queue.id,
-                    WAITING,
-                    category,
-                    party_size,
-                    language,
-                    json.dumps(triage_answers, sort_keys=True),
-                    idempotency_key,
-                    utc_text(now),
-                    utc_text(now),
-                    # The phone status page's address: a number alone must not reveal a ticket.
-                    secrets.token_urlsafe(16),
-                ],
-            )
-        except (
-            sqlite3.IntegrityError
-        ) as error:  # the UNIQUE backstop; BEGIN IMMEDIATE should prevent it
-            raise DomainError("number_conflict", status=503) from error
-        ticket = get_ticket(db, cursor.lastrowid)
-        event = record_event(
+        return insert_ticket(
             db,
-            type="TicketIssued",
-            service_point=service_point.id,
-            at=now,
-            ticket_id=ticket.id,
-            to_status=WAITING,
-            queue=queue.id,
+            service_point,
+            queue,
+            party_size=party_size,
+            language=language,
+            category=category,
+            triage_answers=triage_answers,
+            idempotency_key=idempotency_key,
+            now=now,
         )
+
+
+def insert_ticket(
+    db: sqlite_utils.Database,
+    service_point: ServicePoint,
+    queue,
+    *,
+    party_size: int,
+    language: str,
+    category: str | None,
+    triage_answers: dict,
+    idempotency_key: str | None,
+    now: datetime,
+) -> Outcome:
+    """Write the queue's next number and its TicketIssued event; call inside `write_transaction`.
+
+    For callers that must write something else in the same transaction (an appointment check-in).
+    """
+    day = local_day(service_point, now)
+    sequence = db.execute(
+        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM tickets"
+        " WHERE service_point = ? AND day = ? AND issued_queue = ?",
+        [service_point.id, day, queue.id],
+    ).fetchone()[0]
+    number = f"{queue.prefix}{sequence:03d}"
+    try:
+        cursor = db.execute(
+            "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue,"
+            " status, category, party_size, language, triage_answers, idempotency_key,"
+            " issued_at, queued_at,"
+            " status_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                service_point.id,
+                day,
+                queue.id,
+                sequence,
+                number,
+                queue.id,
+                WAITING,
+                category,
+                party_size,
+                language,
+                json.dumps(triage_answers, sort_keys=True),
+                idempotency_key,
+                utc_text(now),
+                utc_text(now),
+                # The phone status page's address: a number alone must not reveal a ticket.
+                secrets.token_urlsafe(16),
+            ],
+        )
+    except sqlite3.IntegrityError as error:  # the UNIQUE backstop; BEGIN IMMEDIATE prevents it
+        raise DomainError("number_conflict", status=503) from error
+    ticket = get_ticket(db, cursor.lastrowid)
+    event = record_event(
+        db,
+        type="TicketIssued",
+        service_point=service_point.id,
+        at=now,
+        ticket_id=ticket.id,
+        to_status=WAITING,
+        queue=queue.id,
+    )
     return Outcome(ticket, (event,))
 
 
@@ -227,6 +255,9 @@ def call_next_ticket(
         if config.rules.call_order == "priority":
             rank = {queue_id: index for index, queue_id in enumerate(counter.queues)}
             candidates.sort(key=lambda ticket: rank[ticket.queue])  # stable: keeps time order
+        due = due_appointment_tickets(db, config, counter.queues, now)
+        if due:  # checked-in appointments whose time has come go first, earliest start first
+            candidates.sort(key=lambda ticket: due.get(ticket.id, "~"))
         return _move(db, candidates[0], "TicketCalled", CALLED, counter_number, clerk, now)
 
 

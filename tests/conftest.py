@@ -27,13 +27,15 @@ CLERK_PASSWORD = "counter-password"
 def quick_password_hashing(monkeypatch):
     """Hash test passwords with a cheap method: scrypt's deliberate slowness would dominate the
     suite's run time, and checking a password works the same whichever method made the hash."""
+    import shared.reservation_keys
     import shared.users
 
-    monkeypatch.setattr(
-        shared.users,
-        "generate_password_hash",
-        functools.partial(shared.users.generate_password_hash, method="pbkdf2:sha256:1000"),
-    )
+    for module in (shared.users, shared.reservation_keys):  # clerk passwords and appointment PINs
+        monkeypatch.setattr(
+            module,
+            "generate_password_hash",
+            functools.partial(module.generate_password_hash, method="pbkdf2:sha256:1000"),
+        )
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 KIOSK_OPERATIONS = {
@@ -11,6 +13,8 @@ KIOSK_OPERATIONS = {
     "issueTicket",
     "getPrintStatus",
     "loginClerk",
+    "checkInAppointment",
+    "bookOfferedAppointment",
 }
 CLERK_OPERATIONS = {
     "logoutClerk",
@@ -25,6 +29,9 @@ CLERK_OPERATIONS = {
     "transferTicket",
     "returnTicketToQueue",
     "reprintTicket",
+    "bookAppointmentForCustomer",
+    "getConfirmationSlip",
+    "listTodaysAppointments",
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -65,6 +72,15 @@ def example_value(document, schema):
     return {"integer": 1, "number": 1, "boolean": True, "array": []}.get(kind, "helsinki")
 
 
+def example_path(path: str) -> str:
+    """The path with each parameter filled in: a real service point, or the id 1."""
+    return re.sub(
+        r"\{([^}]+)\}",
+        lambda match: "helsinki" if "service_point" in match.group(1) else "1",
+        path,
+    )
+
+
 def example_body(document, operation):
     """A JSON body for the operation built from its request schema, or None."""
     content = operation.get("requestBody", {}).get("content", {}).get("application/json")
@@ -102,14 +118,38 @@ def test_every_secured_operation_refuses_an_anonymous_caller(document, client, d
     for method, path, operation in operations(document):
         if {"clerkSession": []} not in operation.get("security", []):
             continue
-        url = path.replace("{ticket_id}", "1")
-        response = client.open(url, method=method.upper(), json=example_body(document, operation))
+        response = client.open(
+            example_path(path), method=method.upper(), json=example_body(document, operation)
+        )
         assert response.status_code == 401, (operation["operationId"], response.json)
         assert response.json["error"]["code"] == "login_required"
         assert "401" in operation["responses"], operation["operationId"]
         checked.append(operation["operationId"])
     assert set(checked) == CLERK_OPERATIONS
     assert db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == ticket_count
+
+
+def test_every_operation_that_wants_a_login_declares_it(document, client):
+    """Walk every operation as an anonymous caller: one that asks for a login must say so in the
+    document, so the document is the whole list of guarded routes (the test above then proves
+    each of them refuses)."""
+    for method, path, operation in operations(document):
+        response = client.open(
+            example_path(path), method=method.upper(), json=example_body(document, operation)
+        )
+        response.close()  # some operations answer with a file
+        if response.status_code == 401 and response.json["error"]["code"] == "login_required":
+            assert {"clerkSession": []} in operation.get("security", []), operation["operationId"]
+
+
+def test_counter_and_admin_operations_are_all_guarded(document):
+    """Every counter or admin operation except the login itself is declared clerk-only."""
+    for _, path, operation in operations(document):
+        tags = {tag.lower() for tag in operation.get("tags", [])}
+        if ({"counter", "admin"} & tags or "/admin" in path) and operation[
+            "operationId"
+        ] != "loginClerk":
+            assert operation.get("security"), operation["operationId"]
 
 
 def test_request_bodies_are_documented(document):
@@ -136,3 +176,26 @@ def test_errors_are_documented_in_the_one_shape(document):
                 assert schema == {"$ref": "#/components/schemas/ErrorSchema"}, operation[
                     "operationId"
                 ]
+
+
+def test_an_id_beyond_sqlite_integers_is_not_found_rather_than_a_server_error(make_clerk):
+    clerk = make_clerk()
+    response = clerk.post("/api/v1/tickets/51568186126573743636480/finish")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_integer_path_parameters_and_required_bodies_are_documented(document):
+    for _, path, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["schema"]["type"] == "integer":
+                assert parameter["schema"]["maximum"] == 2**63 - 1, path
+        if "requestBody" in operation:
+            assert operation["requestBody"]["required"] is True, operation["operationId"]
+
+
+def test_a_wrong_method_names_the_allowed_ones(client):
+    response = client.open("/api/v1/counter", method="TRACE")
+    assert response.status_code == 405
+    assert response.json["error"]["code"] == "method_not_allowed"
+    assert {"GET", "PUT"} <= {method.strip() for method in response.headers["Allow"].split(",")}

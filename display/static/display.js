@@ -1,26 +1,37 @@
-// Lobby display: the current call large, the recent calls, and the queues' waiting counts.
+// Lobby display: the current call large, the recent calls, each queue's waiting count and
+// estimate, and a chime plus a spoken call-out for every call and recall (never twice).
 (function () {
   "use strict";
   const root = document.getElementById("display");
-  const text = JSON.parse(document.getElementById("display-text").textContent);
-  let shownCall = null;
+  const settings = JSON.parse(document.getElementById("display-config").textContent);
+  const text = settings.text;
+  const shownQueues = new Set(settings.queues);
+  const announced = new Set();  // event sequence numbers already queued for announcement
+  const announcer = window.JonoAnnouncer(settings.announcement_languages, (call) => {
+    flash();
+    document.getElementById("announcement").textContent =
+      format(text.announcement, { number: call.number, counter: call.counter });
+  });
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
+  function queueName(queueId) {
+    const names = settings.queue_names[queueId] || {};
+    return names[settings.language] || names.en || queueId;
+  }
+
   function render(snapshot) {
-    const latest = snapshot.recent_calls[0];
+    const calls = snapshot.recent_calls.filter((call) => shownQueues.has(call.queue));
+    const latest = calls[0];
     document.getElementById("current-number").textContent = latest ? latest.number : "–";
     document.getElementById("current-counter").textContent = latest ? String(latest.counter) : "–";
-    const key = latest ? latest.number + "@" + latest.counter + "@" + latest.at : null;
-    if (key && shownCall !== null && key !== shownCall) flash();
-    shownCall = key;
 
-    const list = document.getElementById("recent-calls");
-    list.replaceChildren(...snapshot.recent_calls.slice(1).map((call) => {
+    document.getElementById("recent-calls").replaceChildren(...calls.slice(1, 7).map((call) => {
       const item = document.createElement("li");
       const number = document.createElement("span");
+      number.className = "recent-number";
       number.textContent = call.number;
       const counter = document.createElement("span");
       counter.textContent = text.counter + " " + call.counter;
@@ -28,17 +39,33 @@
       return item;
     }));
 
-    const queues = document.getElementById("queue-counts");
-    queues.replaceChildren(...snapshot.queues.filter((queue) => queue.kind !== "appointment" || queue.waiting_count)
+    document.getElementById("queue-counts").replaceChildren(...snapshot.queues
+      .filter((queue) => shownQueues.has(queue.id))
+      .filter((queue) => queue.kind !== "appointment" || queue.waiting_count)
       .map((queue) => {
-        const box = document.createElement("div");
-        box.textContent = format(text.waiting, {
-          queue: queue.name[text.language] || queue.name.en,
-          count: queue.waiting_count,
-          minutes: queue.estimated_wait_minutes,
-        });
-        return box;
+        const item = document.createElement("li");
+        item.dataset.queue = queue.id;
+        const name = document.createElement("span");
+        name.className = "queue-name";
+        name.textContent = queueName(queue.id);
+        const count = document.createElement("span");
+        count.className = "queue-count";
+        count.textContent = String(queue.waiting_count);
+        const estimate = document.createElement("span");
+        estimate.className = "queue-estimate";
+        estimate.textContent = text.waiting + " · " + (queue.waiting_count
+          ? format(text.estimate, { minutes: queue.estimated_wait_minutes }) : text.no_wait);
+        item.append(name, count, estimate);
+        return item;
       }));
+  }
+
+  function onEvent(event) {
+    const isCall = event.type === "TicketCalled" || event.type === "TicketRecalled";
+    if (!isCall || !event.ticket || !shownQueues.has(event.ticket.queue)) return;
+    if (announced.has(event.sequence)) return;
+    announced.add(event.sequence);
+    announcer.announce({ number: event.ticket.number, counter: event.counter });
   }
 
   function flash() {
@@ -48,13 +75,18 @@
     box.classList.add("flash");
   }
 
+  function onConnection(isConnected) {
+    document.getElementById("connection").hidden = isConnected;
+    document.body.dataset.live = isConnected ? "connected" : "offline";
+  }
+
   function tick() {
-    document.getElementById("clock").textContent = new Date().toLocaleTimeString(text.language, {
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: text.timezone,
+    document.getElementById("clock").textContent = new Date().toLocaleTimeString(settings.language, {
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: settings.timezone,
     });
   }
   tick();
-  setInterval(tick, 10000);
+  setInterval(tick, 5000);
 
-  window.JonoLive(root.dataset.servicePoint, render, null, null);
+  window.JonoLive(root.dataset.servicePoint, render, onEvent, onConnection);
 })();

@@ -90,6 +90,7 @@
     if (triage.outcome === "postbox") { show("screen-postbox"); return; }
     if (triage.outcome === "asylum_invitation") { show("screen-asylum"); return; }
     if (triage.outcome === "book_online") { showBookOnline(triage); return; }
+    if (triage.appointment_offer) { showOffer(triage); return; }
     if (!triage.is_accepting_tickets) { show("screen-closed"); return; }
     await issueNumbers(triage.party_groups);
   }
@@ -142,6 +143,9 @@
     document.getElementById("people-ahead").textContent =
       first.people_ahead === 0 ? text.nobody_ahead : String(first.people_ahead);
     document.getElementById("estimated-wait").textContent = formatWait(first.estimated_wait_minutes);
+    // For the read-aloud button, which asks the server to speak these values.
+    document.getElementById("estimated-wait").dataset.minutes = first.estimated_wait_minutes;
+    document.getElementById("people-ahead").dataset.count = first.people_ahead;
     document.getElementById("ticket-long-queue").hidden = first.is_likely_served_today;
     show("screen-ticket");
     followPrints(tickets);
@@ -188,6 +192,100 @@
       }
       showPrintStatus(tickets);
     }
+  }
+
+  // --- appointments: check in with the reservation key; the offer to urgent walk-ins -------
+  const apiBase = "/api/v1/service-points/" + encodeURIComponent(servicePoint);
+  const keyInput = document.getElementById("check-in-key");
+  const checkInProblem = document.getElementById("check-in-problem");
+  const ticketLabel = document.querySelector("#screen-ticket .ticket-label");
+
+  function formatDay(isoDate) {
+    const [year, month, day] = isoDate.split("-").map(Number);
+    return new Date(year, month - 1, day).toLocaleDateString(language, {
+      weekday: "long", day: "numeric", month: "numeric",
+    });
+  }
+
+  function showCheckIn(problem) {
+    checkInProblem.textContent = problem || "";
+    checkInProblem.hidden = !problem;
+    show("screen-check-in");
+    keyInput.focus();  // a QR code reader types into the focused field and presses Enter
+  }
+
+  function typeKey(character) {
+    keyInput.value = (keyInput.value + character).slice(0, 300);
+    checkInProblem.hidden = true;
+  }
+
+  async function checkIn() {
+    const typed = keyInput.value.trim();
+    if (!typed) { showCheckIn(text.key_required); return; }
+    show("screen-working");
+    let result;
+    try {
+      result = await post(apiBase + "/check-ins", { reservation_key: typed, language: language });
+    } catch (error) {
+      if (error instanceof TypeError) fail(error, checkIn);
+      else showCheckIn(error.message);
+      return;
+    }
+    if (result.outcome === "checked_in") {
+      ticketLabel.textContent = text.appointment_number;
+      showTicket([result.ticket]);
+    } else if (result.outcome === "too_early") {
+      const today = new Date().toLocaleDateString("sv");  // YYYY-MM-DD in the kiosk's zone
+      const template = result.come_back_date === today ? text.come_back : text.come_back_day;
+      document.getElementById("check-in-early-message").textContent = format(template, {
+        date: formatDay(result.appointment_date), time: result.appointment_time,
+        opens: result.come_back_at,
+      });
+      show("screen-check-in-early");
+    } else {
+      show("screen-check-in-lost");
+    }
+  }
+
+  let offered = null;
+  function showOffer(triage) {
+    offered = triage;
+    const offer = triage.appointment_offer;
+    document.getElementById("offer-time").textContent = offer.is_today
+      ? format(text.offer_today, { time: offer.time })
+      : format(text.offer_day, { date: formatDay(offer.date), time: offer.time });
+    document.getElementById("offer-take").disabled = false;
+    show("screen-offer");
+  }
+
+  async function takeOffer() {
+    document.getElementById("offer-take").disabled = true;  // one tap, one appointment
+    show("screen-working");
+    let booked;
+    try {
+      booked = await post(apiBase + "/offered-appointments", {
+        answers: answers, starts_at: offered.appointment_offer.starts_at, language: language,
+      });
+    } catch (error) {
+      fail(error, decide);  // asking again gives the next free time, or the number
+      return;
+    }
+    document.getElementById("booked-time").textContent = format(text.offer_day, {
+      date: formatDay(booked.date), time: booked.time,
+    });
+    document.getElementById("booked-key").textContent = booked.reservation_key;
+    document.getElementById("booked-pin").textContent = booked.pin;
+    document.getElementById("booked-check-in").textContent =
+      format(text.check_in_from, { time: booked.check_in_from });
+    document.getElementById("booked-print-note").textContent =
+      booked.print_status ? text.slip_printing : text.slip_none;
+    printPending = true;  // the key and PIN stay on screen until the person presses Done
+    show("screen-offer-booked");
+  }
+
+  function declineOffer() {
+    if (!offered.is_accepting_tickets) show("screen-closed");
+    else issueNumbers(offered.party_groups);
   }
 
   // --- the questions ---------------------------------------------------------------------
@@ -253,6 +351,17 @@
     answers.party_size = Number(button.dataset.party);
     decide();
   });
+
+  on("#have-appointment", () => { keyInput.value = ""; showCheckIn(); });
+  on("[data-key]", (button) => typeKey(button.dataset.key));
+  on("#key-backspace", () => { keyInput.value = keyInput.value.slice(0, -1); });
+  document.getElementById("check-in-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    checkIn();
+  });
+  on("#lost-to-triage", () => show("screen-matter"));
+  on("#offer-take", takeOffer);
+  on("#offer-decline", declineOffer);
 
   on("#cannot-use-online", () => {
     answers.can_use_online_booking = false;

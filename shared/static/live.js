@@ -36,24 +36,84 @@ window.JonoLive = function (servicePoint, onSnapshot, onEvent, onConnection) {
     startPolling();
     return;
   }
-  const socket = window.io({ auth: { service_point: servicePoint }, transports: ["websocket", "polling"] });
+  // Reconnect quickly and steadily: after a server restart every page is current again within
+  // a few seconds (the default back-off grows to 5 s plus jitter). One socket per page, reused
+  // by every reconnect, so a page never holds two connections.
+  const socket = window.io({
+    auth: { service_point: servicePoint },
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,  // a WebSocket blocked by a proxy falls back to HTTP long-polling
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 1500,
+    randomizationFactor: 0.3,
+    timeout: 4000,
+  });
   socket.on("connect", () => { stopPolling(); if (onConnection) onConnection(true); });
-  socket.on("disconnect", () => { startPolling(); if (onConnection) onConnection(false); });
-  socket.on("connect_error", () => { startPolling(); if (onConnection) onConnection(false); });
+  socket.on("disconnect", (reason) => {
+    startPolling();
+    if (onConnection) onConnection(false);
+    // The server said goodbye (it is shutting down): socket.io will not retry by itself.
+    if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
+  });
+  socket.on("connect_error", () => {
+    startPolling();
+    if (onConnection) onConnection(false);
+    // A WebSocket that closes before it opens (a proxy refusing it) is no "error" to engine.io,
+    // so tryAllTransports does not help: start the next attempts with long-polling, which
+    // upgrades to a WebSocket by itself wherever one can open.
+    socket.io.opts.transports = ["polling", "websocket"];
+  });
   socket.on("snapshot", (snapshot) => {
     // A full snapshot (on connect, reconnect or request) covers every event up to its number:
     // those are not replayed, so a reconnect never repeats an announcement.
     lastEventSequence = Math.max(lastEventSequence, snapshot.sequence);
+    for (const sequence of [...early.keys()]) if (sequence <= lastEventSequence) early.delete(sequence);
     apply(snapshot);
+    drain();
   });
-  socket.on("queue_event", (event) => {
-    if (event.sequence <= lastEventSequence) return;  // already handled
-    const isGap = lastEventSequence >= 0 && event.sequence > lastEventSequence + 1 &&
-      event.sequence > lastSequence + 1;
+
+  // Events are handled strictly in sequence order. One that arrives ahead of a missing one
+  // waits a moment for it; if the gap does not fill, a fresh snapshot covers what was missed.
+  const early = new Map();  // sequence -> event that came before its predecessor
+  const gapWaitMilliseconds = 1500;
+  let gapTimer = null;
+
+  function handle(event) {
     lastEventSequence = event.sequence;
     if (onEvent) onEvent(event);
     apply(event.snapshot);
-    if (isGap) socket.emit("request_snapshot", { service_point: servicePoint });
+  }
+
+  function drain() {
+    while (early.has(lastEventSequence + 1)) {
+      const event = early.get(lastEventSequence + 1);
+      early.delete(event.sequence);
+      handle(event);
+    }
+    if (early.size === 0 && gapTimer !== null) { clearTimeout(gapTimer); gapTimer = null; }
+  }
+
+  socket.on("queue_event", (event) => {
+    if (event.sequence <= lastEventSequence) return;  // already handled or covered by a snapshot
+    if (lastEventSequence < 0 || event.sequence === lastEventSequence + 1) {
+      handle(event);
+      drain();
+      return;
+    }
+    early.set(event.sequence, event);
+    if (gapTimer === null) {
+      gapTimer = setTimeout(() => {
+        gapTimer = null;
+        if (early.size === 0) return;
+        // Give up on the missing ones: handle what came, then ask for the full state.
+        for (const sequence of [...early.keys()].sort((a, b) => a - b)) {
+          const waitingEvent = early.get(sequence);
+          early.delete(sequence);
+          if (sequence > lastEventSequence) handle(waitingEvent);
+        }
+        socket.emit("request_snapshot", { service_point: servicePoint });
+      }, gapWaitMilliseconds);
+    }
   });
   startPolling();  // until the socket says it is connected
 };

@@ -48,6 +48,10 @@ def always_open_config(text: str) -> str:
         text,
     )
     assert replaced == 1, "expected rules.last_ticket_minutes_before_closing in config.toml"
+    # Urgent walk-ins get their number at once: whether a free appointment would be offered
+    # first depends on the day and hour the tests run (tests/e2e/test_check_in_journey.py).
+    text, replaced = re.subn(r"(?m)^urgent_offer_days = \d+", "urgent_offer_days = 0", text)
+    assert replaced == 1, "expected appointments.urgent_offer_days in config.toml"
     return text
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks against a live `jono serve` on loopback, each with a bare baseline (`make bench`)."""

@@ -1,0 +1,324 @@
+"""Booking API: free times, holds, booking, and managing an appointment with key and PIN.
+
+Thin: parse, check the client's rate limit, call the domain, publish the events after commit.
+Every body is JSON (a cross-site form cannot send application/json, so these need no CSRF token),
+and the PIN travels only in bodies, never in a URL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from apiflask import APIBlueprint
+from flask import current_app, request
+
+from booking.schemas import (
+    AppointmentSchema,
+    BookAppointmentSchema,
+    BookedAppointmentSchema,
+    ContactSchema,
+    FreeSlotsQuery,
+    FreeSlotsSchema,
+    HoldSchema,
+    HoldSlotSchema,
+    KeyAndPinSchema,
+    RescheduleSchema,
+)
+from shared import slots
+from shared.app import get_db, jono
+from shared.appointment_changes import (
+    authenticate,
+    cancel_appointment,
+    reschedule_appointment,
+    update_appointment_contact,
+)
+from shared.appointments import Appointment, book_appointment, hold_slot
+from shared.db import utc_text
+from shared.errors import DomainError, NotFound
+from shared.rate_limit import RateLimiter
+from shared.realtime import publish
+from shared.reservation_keys import format_reservation_key
+
+api = APIBlueprint("booking_api", __name__, url_prefix="/api/v1", tag="Appointments")
+HOUR = timedelta(hours=1)
+KEY_AND_PIN_ERRORS = {
+    400: "Missing fields",
+    404: "Wrong reservation key or PIN (the same answer for both)",
+    429: "Too many tries from this address, or the key is locked for a while",
+}
+
+
+def rate_limiter() -> RateLimiter:
+    """The app's one limiter (made on first use)."""
+    return current_app.extensions.setdefault("booking_rate_limiter", RateLimiter())
+
+
+def limit_client(bucket: str) -> None:
+    """Count a try of this client (its address) and refuse when it has had too many."""
+    state = jono()
+    rules = state.config.appointments
+    limit = {
+        "pin": rules.pin_attempts_per_client_per_hour,
+        "booking": rules.bookings_per_client_per_hour,
+    }[bucket]
+    client = request.remote_addr or "unknown"
+    if not rate_limiter().allow(bucket, client, limit, HOUR, state.clock.now()):
+        raise DomainError("too_many_requests", status=429)
+
+
+def appointment_body(appointment: Appointment) -> dict:
+    """An appointment as the API shows it to its owner."""
+    config = jono().config
+    point = config.service_point(appointment.service_point)
+    local = appointment.starts_at.astimezone(point.zone)
+    category = config.category(appointment.category)
+    return {
+        "reservation_key": format_reservation_key(appointment.reservation_key),
+        "status": appointment.status,
+        "service_point": point.id,
+        "service_point_name": point.name.as_dict(),
+        "address": point.address,
+        "category": appointment.category,
+        "category_name": category.name.as_dict() if category else None,
+        "party_size": appointment.party_size,
+        "starts_at": utc_text(appointment.starts_at),
+        "ends_at": utc_text(appointment.ends_at),
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+        "email": appointment.email,
+        "phone": appointment.phone,
+        "language": appointment.language,
+    }
+
+
+@api.get("/free-slots")
+@api.input(FreeSlotsQuery, location="query", arg_name="query")
+@api.output(FreeSlotsSchema)
+@api.doc(
+    operation_id="listFreeSlots",
+    summary="Free appointment times",
+    description="At one service point, every point of a city, or all points; one page of up to"
+    " 62 days from `from`. Page on with `next_day` until it is null (the rolling horizon).",
+    responses={400: "Bad category, party size or page", 404: "Unknown service point or city"},
+)
+def list_free_slots(query: dict):
+    """One page of free times, with the days that have any."""
+    state = jono()
+    config = state.config
+    if query["service_point"]:
+        slots.require_point(config, query["service_point"])
+        point_ids = [query["service_point"]]
+    else:
+        point_ids = slots.service_points_in(config, query["city"])
+        if not point_ids:
+            raise NotFound("unknown_city", city=query["city"])
+    search = slots.search_free_slots(
+        get_db(),
+        config,
+        service_point_ids=point_ids,
+        category=query["category"],
+        party_size=query["party_size"],
+        now=state.clock.now(),
+        first_day=query["from_day"],
+        days=query["days"],
+    )
+    zones = {point_id: config.service_point(point_id).zone for point_id in point_ids}
+    lengths = {
+        slots.appointment_length(
+            config, config.service_point(p), query["category"], query["party_size"]
+        )
+        for p in point_ids
+    }
+    free = [
+        {
+            "service_point": slot.service_point,
+            "starts_at": utc_text(slot.starts_at),
+            "ends_at": utc_text(slot.ends_at),
+            "date": slot.day.isoformat(),
+            "time": slot.starts_at.astimezone(zones[slot.service_point]).strftime("%H:%M"),
+        }
+        for slot in search.slots
+    ]
+    per_day = Counter(slot["date"] for slot in free)
+    return {
+        "slots": free,
+        "days": [{"date": day, "free_count": per_day[day]} for day in sorted(per_day)],
+        "first_day": search.first_day.isoformat(),
+        "last_day": search.last_day.isoformat(),
+        "next_day": search.next_day and search.next_day.isoformat(),
+        "horizon_day": search.horizon_day.isoformat(),
+        "length_minutes": lengths.pop() if len(lengths) == 1 else None,
+    }
+
+
+@api.post("/holds")
+@api.input(HoldSlotSchema, arg_name="body")
+@api.output(HoldSchema, status_code=201)
+@api.doc(
+    operation_id="holdSlot",
+    summary="Keep a free time for a few minutes",
+    description="The time is kept for `hold_minutes` while the form is filled in, and freed when"
+    " the hold runs out unless it was booked. `replaces_hold` lets go of your earlier hold.",
+    responses={
+        400: "Bad fields",
+        404: "Unknown service point",
+        409: "The time was taken or is not offered",
+        429: "Too many tries from this address",
+    },
+)
+def hold_slot_route(body: dict):
+    """Hold a time."""
+    limit_client("booking")
+    state = jono()
+    hold = hold_slot(
+        get_db(),
+        state.config,
+        service_point_id=body["service_point"],
+        category=body["category"],
+        party_size=body["party_size"],
+        starts_at=body["starts_at"],
+        now=state.clock.now(),
+        replaces_token=body["replaces_hold"],
+    )
+    return {
+        "hold_token": hold.token,
+        "service_point": hold.service_point,
+        "category": hold.category,
+        "party_size": hold.party_size,
+        "starts_at": utc_text(hold.starts_at),
+        "ends_at": utc_text(hold.ends_at),
+        "expires_at": utc_text(hold.expires_at),
+    }, 201
+
+
+@api.post("/appointments")
+@api.input(BookAppointmentSchema, arg_name="body")
+@api.output(BookedAppointmentSchema, status_code=201)
+@api.doc(
+    operation_id="bookAppointment",
+    summary="Book the held time",
+    description="Needs an e-mail address or a phone number (or both). Answers with the"
+    " reservation key and the PIN code; the PIN is shown only this once.",
+    responses={
+        400: "Bad or missing contact details",
+        409: "The hold ran out, or this e-mail or phone has too many appointments",
+        429: "Too many tries from this address",
+    },
+)
+def book_appointment_route(body: dict):
+    """Book an appointment from a hold."""
+    limit_client("booking")
+    state = jono()
+    booking = book_appointment(
+        get_db(),
+        state.config,
+        hold_token=body["hold_token"],
+        email=body["email"],
+        phone=body["phone"],
+        language=body["language"],
+        now=state.clock.now(),
+    )
+    publish(booking.events)
+    return {**appointment_body(booking.appointment), "pin": booking.pin}, 201
+
+
+@api.post("/appointments/lookup")
+@api.input(KeyAndPinSchema, arg_name="body")
+@api.output(AppointmentSchema)
+@api.doc(
+    operation_id="getAppointment",
+    summary="See an appointment with its reservation key and PIN",
+    responses=KEY_AND_PIN_ERRORS,
+)
+def get_appointment_route(body: dict):
+    """The appointment behind a key and PIN."""
+    limit_client("pin")
+    state = jono()
+    appointment = authenticate(
+        get_db(), state.config, body["reservation_key"], body["pin"], state.clock.now()
+    )
+    return appointment_body(appointment)
+
+
+@api.post("/appointments/cancel")
+@api.input(KeyAndPinSchema, arg_name="body")
+@api.output(AppointmentSchema)
+@api.doc(
+    operation_id="cancelAppointment",
+    summary="Cancel an appointment",
+    description="The time returns to the pool at once.",
+    responses={**KEY_AND_PIN_ERRORS, 409: "Already cancelled, passed or checked in"},
+)
+def cancel_appointment_route(body: dict):
+    """Cancel with key and PIN."""
+    limit_client("pin")
+    state = jono()
+    change = cancel_appointment(
+        get_db(),
+        state.config,
+        reservation_key=body["reservation_key"],
+        pin=body["pin"],
+        now=state.clock.now(),
+    )
+    publish(change.events)
+    return appointment_body(change.appointment)
+
+
+@api.post("/appointments/contact")
+@api.input(ContactSchema, arg_name="body")
+@api.output(AppointmentSchema)
+@api.doc(
+    operation_id="updateAppointmentContact",
+    summary="Correct the e-mail address or phone number",
+    responses={
+        **KEY_AND_PIN_ERRORS,
+        400: "Bad or missing contact details",
+        409: "Not changeable now, or the new contact has too many appointments",
+    },
+)
+def update_contact_route(body: dict):
+    """Replace both contact details (send the one you keep too)."""
+    limit_client("pin")
+    state = jono()
+    change = update_appointment_contact(
+        get_db(),
+        state.config,
+        reservation_key=body["reservation_key"],
+        pin=body["pin"],
+        email=body["email"],
+        phone=body["phone"],
+        now=state.clock.now(),
+    )
+    publish(change.events)
+    return appointment_body(change.appointment)
+
+
+@api.post("/appointments/reschedule")
+@api.input(RescheduleSchema, arg_name="body")
+@api.output(AppointmentSchema)
+@api.doc(
+    operation_id="rescheduleAppointment",
+    summary="Move an appointment to a held time in one step",
+    description="Hold the new time first (holdSlot, same category and party size). The old"
+    " time is let go in the same transaction that books the new one; on any error the"
+    " appointment stays as it was. The reservation key and PIN stay the same.",
+    responses={
+        **KEY_AND_PIN_ERRORS,
+        409: "The hold ran out or does not match, or the appointment cannot change now",
+    },
+)
+def reschedule_route(body: dict):
+    """Reschedule with key and PIN to a held time."""
+    limit_client("pin")
+    state = jono()
+    change = reschedule_appointment(
+        get_db(),
+        state.config,
+        reservation_key=body["reservation_key"],
+        pin=body["pin"],
+        hold_token=body["hold_token"],
+        now=state.clock.now(),
+    )
+    publish(change.events)
+    return appointment_body(change.appointment)

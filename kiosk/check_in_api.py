@@ -1,0 +1,181 @@
+"""Kiosk API for appointments: check in with the reservation key, or take an offered time.
+
+No login (a kiosk), but rate limited per client like reservation key look-ups.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from apiflask import APIBlueprint
+from flask import current_app, request
+
+from kiosk.api import run_triage
+from kiosk.schemas import (
+    CheckInResultSchema,
+    CheckInSchema,
+    OfferedAppointmentSchema,
+    TakeOfferSchema,
+)
+from shared.app import get_db, jono
+from shared.check_in import CHECKED_IN, TOO_EARLY, book_offered_appointment, check_in_appointment
+from shared.confirmation_slips import confirmation_escpos
+from shared.db import utc_text
+from shared.errors import DomainError
+from shared.rate_limit import RateLimiter
+from shared.realtime import public_snapshot, publish
+from shared.reservation_keys import format_reservation_key
+from shared.snapshot import place_in_queue
+from shared.triage import URGENT_TICKET
+
+api = APIBlueprint("kiosk_check_in_api", __name__, url_prefix="/api/v1", tag="Kiosk")
+HOUR = timedelta(hours=1)
+
+
+def limit_kiosk() -> None:
+    """Count a try of this kiosk (its address); refuse with 429 when it has had too many."""
+    state = jono()
+    limiter = current_app.extensions.setdefault("booking_rate_limiter", RateLimiter())
+    limit = state.config.appointments.check_ins_per_client_per_hour
+    client = request.remote_addr or "unknown"
+    if not limiter.allow("check_in", client, limit, HOUR, state.clock.now()):
+        raise DomainError("too_many_requests", status=429)
+
+
+def issued_ticket_body(ticket, snapshot: dict) -> dict:
+    """A checked-in appointment's number, as the kiosk shows any waiting number."""
+    queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
+    ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "queue": ticket.queue,
+        "status": ticket.status,
+        "party_size": ticket.party_size,
+        "language": ticket.language,
+        "issued_at": utc_text(ticket.issued_at),
+        "people_ahead": ahead,
+        "estimated_wait_minutes": estimate,
+        "is_likely_served_today": queue_state["is_likely_served_today"],
+        "print_status": ticket.print_status,
+        "status_token": ticket.status_token,
+    }
+
+
+@api.post("/service-points/<service_point_id>/check-ins")
+@api.input(CheckInSchema, arg_name="body")
+@api.output(CheckInResultSchema)
+@api.doc(
+    operation_id="checkInAppointment",
+    summary="Check in for an appointment at the kiosk",
+    description="With the reservation key alone (typed, or the confirmation's QR code scanned)."
+    " From `check_in_window_minutes` before the start until the start: a number in the"
+    " appointment queue, printed (201; the same number again on a repeat, 200). Earlier:"
+    " `too_early` with the time to come back. Later: the appointment is lost (`lost`); the"
+    " kiosk offers the walk-in questions. The answer names no person.",
+    responses={
+        201: {
+            "description": "Checked in: a new number",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/CheckInResultSchema"}}
+            },
+        },
+        400: "Missing fields",
+        404: "Unknown reservation key, or unknown service point",
+        409: "The appointment is at another service point, or was cancelled",
+        429: "Too many tries from this kiosk",
+    },
+)
+def check_in(service_point_id: str, body: dict):
+    """Check in, or say when to come back, or that the appointment is lost."""
+    state = jono()
+    limit_kiosk()
+    result = check_in_appointment(
+        get_db(),
+        state.config,
+        service_point_id=service_point_id,
+        key_text=body["reservation_key"],
+        language=body["language"],
+        now=state.clock.now(),
+    )
+    snapshots = publish(result.events)
+    zone = state.config.service_point(service_point_id).zone
+    starts = result.appointment.starts_at.astimezone(zone)
+    opens = result.opens_at.astimezone(zone)
+    answer = {
+        "outcome": result.outcome,
+        "appointment_date": starts.date().isoformat(),
+        "appointment_time": starts.strftime("%H:%M"),
+        "come_back_date": opens.date().isoformat() if result.outcome == TOO_EARLY else None,
+        "come_back_at": opens.strftime("%H:%M") if result.outcome == TOO_EARLY else None,
+        "ticket": None,
+    }
+    if result.outcome != CHECKED_IN:
+        return answer
+    snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
+    ticket = result.ticket
+    if result.events:  # printed once, on the check-in that made the number
+        ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+        ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
+    answer["ticket"] = issued_ticket_body(ticket, snapshot)
+    return answer, 201 if result.events else 200
+
+
+@api.post("/service-points/<service_point_id>/offered-appointments")
+@api.input(TakeOfferSchema, arg_name="body")
+@api.output(OfferedAppointmentSchema, status_code=201)
+@api.doc(
+    operation_id="bookOfferedAppointment",
+    summary="Take the appointment offered to an urgent walk-in",
+    description="Triages the answers again: only an urgent walk-in (one group) may take a time,"
+    " and only one triageVisit could offer (within `urgent_offer_days`, before the expiry)."
+    " Booked without contact details; the reservation key and PIN are shown once and the"
+    " confirmation slip is printed at the kiosk.",
+    responses={
+        400: "Invalid answers",
+        404: "Unknown service point",
+        409: "Not an urgent walk-in, or the time was taken or is not offered",
+        429: "Too many tries from this kiosk",
+    },
+)
+def take_offer(service_point_id: str, body: dict):
+    """Book the offered time on the spot and print its confirmation slip."""
+    state = jono()
+    answers = body["answers"]
+    result = run_triage(service_point_id, answers)
+    if result.outcome != URGENT_TICKET or len(result.party_groups) != 1:
+        raise DomainError("not_an_urgent_walk_in", status=409)
+    if answers["expiry_year"] is None or answers["expiry_month"] is None:
+        raise DomainError("not_an_urgent_walk_in", status=409)
+    limit_kiosk()
+    booking = book_offered_appointment(
+        get_db(),
+        state.config,
+        service_point_id=service_point_id,
+        category=answers["matter"],
+        party_size=answers["party_size"],
+        expiry_year=answers["expiry_year"],
+        expiry_month=answers["expiry_month"],
+        starts_at=body["starts_at"],
+        language=body["language"],
+        now=state.clock.now(),
+    )
+    publish(booking.events)
+    appointment = booking.appointment
+    point = state.config.service_point(service_point_id)
+    printed = state.printing.print_slip(
+        point.id,
+        confirmation_escpos(
+            state.config, appointment, booking.pin, body["language"], point.printer.profile
+        ),
+    )
+    starts = appointment.starts_at.astimezone(point.zone)
+    opens = starts - timedelta(minutes=state.config.appointments.check_in_window_minutes)
+    return {
+        "reservation_key": format_reservation_key(appointment.reservation_key),
+        "pin": booking.pin,
+        "date": starts.date().isoformat(),
+        "time": starts.strftime("%H:%M"),
+        "check_in_from": opens.strftime("%H:%M"),
+        "print_status": "queued" if printed else None,
+    }, 201

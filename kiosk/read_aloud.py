@@ -1,0 +1,247 @@
+"""Read aloud: each kiosk screen spoken in the chosen language (EN 301 549, public kiosks).
+
+The browser names a screen, never the words: the text comes from the server's own catalogues,
+so nobody can make the kiosk say something it does not show.
+"""
+
+from __future__ import annotations
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Integer, String
+from apiflask.validators import OneOf, Range, Regexp
+from flask import Response, request
+from flask_babel import force_locale, gettext
+
+from shared.app import jono
+from shared.errors import DomainError, InvalidRequest
+from shared.speech import (
+    SPEECH_LANGUAGES,
+    TICKET_NUMBER,
+    SpeechUnavailable,
+    speech_service_for,
+    text_ssml,
+)
+
+CACHE_SECONDS = 24 * 3600
+api = APIBlueprint("kiosk_speech_api", __name__, url_prefix="/api/v1/speech", tag="Kiosk")
+WELCOME = {
+    "fi": "Tervetuloa. Valitse kieli: suomi, svenska tai English.",
+    "sv": "Välkommen. Välj språk: suomi, svenska eller English.",
+    "en": "Welcome. Choose a language: suomi, svenska or English.",
+}
+
+
+def _screen_texts(screen: str, limit: int) -> list[str] | None:
+    """The texts a screen shows, in the current (forced) language, in reading order."""
+    texts = {
+        "matter": [
+            gettext("What did you come for?"),
+            gettext(
+                "Waiting numbers are only for urgent matters. Most matters are handled by"
+                " appointment, which you book online."
+            ),
+            gettext("Residence permit"),
+            gettext("Passport or other travel document"),
+            gettext("Citizenship"),
+            gettext("EU registration"),
+            gettext("Leaving additional documents"),
+            gettext("I am an asylum seeker"),
+        ],
+        "passport": [
+            gettext("Is your current passport issued by Finland?"),
+            gettext("Yes, a Finnish passport"),
+            gettext("No, or I have no passport"),
+        ],
+        "expiry_residence_permit": [
+            gettext("When does your residence permit expire?"),
+            gettext("Choose the year and the month."),
+            gettext("None of these: I have none yet, or it expires later"),
+        ],
+        "expiry_travel_document": [
+            gettext("When does your passport expire?"),
+            gettext("Choose the year and the month."),
+            gettext("None of these: I have none yet, or it expires later"),
+        ],
+        "found": [
+            gettext("Did you find a suitable appointment time in the online booking system?"),
+            gettext("No, I could not find a suitable time"),
+            gettext("Yes, there is a suitable time"),
+        ],
+        "party": [
+            gettext("How many persons are you, yourself included?"),
+            gettext(
+                "A family can come together: at most %(limit)s persons per waiting number or"
+                " appointment.",
+                limit=limit,
+            ),
+        ],
+        "working": [gettext("One moment, please…")],
+        "book_online": [
+            gettext("Please book an appointment online"),
+            gettext(
+                "Your matter is not urgent, so it is handled by appointment. Waiting numbers are"
+                " only for urgent matters."
+            ),
+            gettext("Scan the code with your phone, or go to"),
+            gettext("I cannot use the online booking system"),
+        ],
+        "postbox": [
+            gettext("Additional documents go in the postbox"),
+            gettext(
+                "During opening hours you can leave additional documents for your application in"
+                " the postbox at this service point. You do not need a waiting number or an"
+                " appointment."
+            ),
+        ],
+        "asylum": [
+            gettext("Asylum seekers are invited to an interview"),
+            gettext(
+                "You do not need a waiting number or an appointment: you will receive an"
+                " invitation to an asylum interview. Ask the staff at the reception centre if you"
+                " have questions."
+            ),
+        ],
+        "closed": [
+            gettext("No more waiting numbers today"),
+            gettext(
+                "Waiting numbers are not being given out now. Please come back when the service"
+                " point is open, or book an appointment online."
+            ),
+        ],
+        "error": [gettext("Something went wrong"), gettext("Try again")],
+        # Appointment screens. The offered time, the reservation key and the PIN are not
+        # read out: the kiosk stands in a public lobby.
+        "check_in": [
+            gettext("Check in for your appointment"),
+            gettext(
+                "Type the reservation key from your confirmation, or show its QR code to the"
+                " reader."
+            ),
+        ],
+        "check_in_early": [gettext("It is too early to check in")],
+        "check_in_lost": [
+            gettext("Your appointment time has passed"),
+            gettext(
+                "We are sorry: an appointment is kept only until it starts, so this appointment"
+                " has been lost. If your matter is urgent, you can still get a waiting number."
+            ),
+            gettext("Answer the questions for a waiting number"),
+        ],
+        "offer": [
+            gettext("There is a free appointment for you"),
+            gettext(
+                "With an appointment you do not wait in the queue. You get a reservation key and"
+                " a PIN code; no contact details are needed."
+            ),
+            gettext("Take this appointment"),
+            gettext("No, thank you: give me a waiting number"),
+        ],
+        "offer_booked": [gettext("Your appointment is booked")],
+    }
+    return texts.get(screen)
+
+
+def _ticket_texts(number: str, people_ahead: int | None, minutes: int | None) -> list[str]:
+    """The ticket screen: the number, who is ahead, the estimate and the reminder."""
+    texts = [f"{gettext('Your waiting number')}: {number}."]
+    if people_ahead is not None:
+        ahead = gettext("Nobody – you are next") if people_ahead == 0 else str(people_ahead)
+        texts.append(f"{gettext('People ahead of you')}: {ahead}.")
+    if minutes is not None:
+        estimate = gettext("{minutes} min").replace("{minutes}", str(minutes))
+        texts.append(f"{gettext('Estimated wait')}: {estimate}.")
+    texts.append(
+        gettext(
+            "Have your application form filled in before your turn: there is no time to fill it"
+            " in at the counter."
+        )
+    )
+    return texts
+
+
+SCREENS = (
+    "language",
+    "matter",
+    "passport",
+    "expiry_residence_permit",
+    "expiry_travel_document",
+    "found",
+    "party",
+    "working",
+    "ticket",
+    "book_online",
+    "postbox",
+    "asylum",
+    "closed",
+    "error",
+    "check_in",
+    "check_in_early",
+    "check_in_lost",
+    "offer",
+    "offer_booked",
+)
+
+
+class KioskScreenQuery(Schema):
+    language = String(required=True, validate=OneOf(SPEECH_LANGUAGES))
+    number = String(validate=Regexp(f"^{TICKET_NUMBER.pattern}$"))
+    people_ahead = Integer(strict=False, validate=Range(min=0, max=9999))
+    minutes = Integer(strict=False, validate=Range(min=0, max=100000))
+
+
+def screen_text(screen: str, language: str, query: dict) -> str:
+    """The whole text of one kiosk screen in one language, as the kiosk shows it."""
+    if screen == "language":
+        return WELCOME[language]
+    with force_locale(language):
+        if screen == "ticket":
+            if "number" not in query:
+                raise InvalidRequest("invalid_request")
+            texts = _ticket_texts(query["number"], query.get("people_ahead"), query.get("minutes"))
+        else:
+            texts = _screen_texts(screen, jono().config.rules.max_party_size)
+    return " ".join(
+        text if text.endswith((".", "?", "!", "…", ":")) else text + "." for text in texts
+    )
+
+
+@api.get("/kiosk/<screen>")
+@api.input(KioskScreenQuery, location="query", arg_name="query")
+@api.doc(
+    operation_id="getKioskScreenAudio",
+    summary="A kiosk screen read aloud, as WAV",
+    description="The screen's own texts from the server's catalogues in the chosen language"
+    " (never text sent by the browser). `screen` is one of: " + ", ".join(SCREENS) + "; the"
+    " ticket screen needs `number` and may add `people_ahead` and `minutes`.",
+    responses={
+        200: {
+            "description": "The screen read aloud",
+            "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        400: "Bad language or values",
+        404: "Unknown screen",
+        503: "espeak-ng is missing or failed",
+    },
+)
+def get_kiosk_screen_audio(screen: str, query: dict):
+    """Speak one kiosk screen."""
+    if screen not in SCREENS:
+        raise DomainError("not_found", status=404)
+    language = query["language"]
+    text = screen_text(screen, language, query)
+    spelled = (query["number"],) if screen == "ticket" else ()
+    service = speech_service_for(jono().config.database)
+    try:
+        path = service.speak(text_ssml(text, spelled), language)
+    except SpeechUnavailable as error:
+        raise DomainError("speech_unavailable", status=503, reason=str(error)) from error
+    return wav_response(path)
+
+
+def wav_response(path):
+    """Answer with a cached WAV file, read whole (a few hundred kB): no file handle stays open."""
+    response = Response(path.read_bytes(), mimetype="audio/wav")
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    response.set_etag(path.stem)
+    return response.make_conditional(request)

@@ -1,0 +1,70 @@
+"""Reservation keys and PIN codes: random, easy to type, and the PIN stored only as a hash.
+
+A key is eight characters from an alphabet of 20 without look-alikes (no 0/O/Q/D, 1/I/L, 2/Z,
+5/S, 8/B, G, U/V), shown as ``ABCD-EFGH``: 20^8 ≈ 2.6·10^10 keys. A PIN is six random digits.
+Neither is ever logged; the PIN is kept only as a werkzeug password hash.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+KEY_ALPHABET = "ACEFHJKMNPRTWXY34679"
+KEY_LENGTH = 8
+PIN_LENGTH = 6
+
+
+def new_reservation_key() -> str:
+    """A new random reservation key (eight characters, without the hyphen)."""
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
+
+
+def new_pin() -> str:
+    """A new random PIN code of six digits."""
+    return "".join(secrets.choice("0123456789") for _ in range(PIN_LENGTH))
+
+
+def hash_pin(pin: str) -> str:
+    """The PIN as stored: a salted werkzeug password hash."""
+    return generate_password_hash(pin)
+
+
+def pin_matches(pin_hash: str | None, pin: str) -> bool:
+    """True when `pin` is the PIN behind `pin_hash`; None (an unknown key) takes as long, False."""
+    if pin_hash is None:
+        check_password_hash(_dummy_pin_hash(), pin)
+        return False
+    return check_password_hash(pin_hash, pin)
+
+
+@functools.cache
+def _dummy_pin_hash() -> str:
+    """Compared against when the key is unknown, so an unknown key takes as long as a wrong PIN.
+
+    Made on first use with the same method as real PIN hashes.
+    """
+    return hash_pin("0" * PIN_LENGTH)
+
+
+def normalize_reservation_key(text: str) -> str:
+    """The key as stored: upper case, without spaces or hyphens (people type them either way)."""
+    return re.sub(r"[\s-]", "", text or "").upper()
+
+
+def is_well_formed_key(key: str) -> bool:
+    """True when a normalized key could be one this module made."""
+    return len(key) == KEY_LENGTH and all(character in KEY_ALPHABET for character in key)
+
+
+def format_reservation_key(key: str) -> str:
+    """The key as shown to people: ``ABCD-EFGH``."""
+    return f"{key[:4]}-{key[4:]}"
+
+
+def normalize_pin(text: str) -> str:
+    """The PIN without spaces."""
+    return re.sub(r"\s", "", text or "")

@@ -1,0 +1,112 @@
+"""Live events reach every client once and in sequence order, whichever thread publishes first."""
+
+from __future__ import annotations
+
+import threading
+
+from shared.realtime import publish
+
+
+def queue_events(socket) -> list[dict]:
+    """The `queue_event`s a Socket.IO test client got since the last look."""
+    return [m["args"][0] for m in socket.get_received() if m["name"] == "queue_event"]
+
+
+def test_an_overtaking_publish_sends_the_earlier_event_first(
+    app, db, config, clock, issue, socket_client
+):
+    display = socket_client("helsinki")
+    display.get_received()
+    first = issue().events  # sequence 1, committed first ...
+    second = issue().events  # ... sequence 2, committed second
+    with app.test_request_context():
+        publish(second)  # but its request thread reaches publish first
+        publish(first)
+    events = queue_events(display)
+    assert [event["sequence"] for event in events] == [1, 2]
+    assert [event["ticket"]["number"] for event in events] == ["A001", "A002"]
+
+
+def test_events_are_never_sent_twice(app, issue, socket_client):
+    display = socket_client("helsinki")
+    display.get_received()
+    outcome = issue()
+    with app.test_request_context():
+        publish(outcome.events)
+        publish(outcome.events)
+    assert [event["sequence"] for event in queue_events(display)] == [1]
+
+
+def test_each_service_point_has_its_own_order(app, issue, socket_client):
+    helsinki, tampere = socket_client("helsinki"), socket_client("tampere")
+    helsinki.get_received()
+    tampere.get_received()
+    in_helsinki = issue(service_point="helsinki").events
+    in_tampere = issue(service_point="tampere").events
+    with app.test_request_context():
+        publish(in_tampere)
+        publish(in_helsinki)
+    assert [e["sequence"] for e in queue_events(helsinki)] == [1]
+    assert [e["sequence"] for e in queue_events(tampere)] == [1]
+
+
+def test_concurrent_publishers_deliver_every_event_in_order(
+    app, db, config, clock, issue, socket_client
+):
+    """Many threads commit and publish at once; the display sees 1, 2, 3, ... with no gap."""
+    display = socket_client("helsinki")
+    display.get_received()
+    tickets = 24
+    outcomes = [issue() for _ in range(tickets)]
+    release = threading.Barrier(8)
+    errors = []
+
+    def publish_share(share):
+        try:
+            release.wait(timeout=10)
+            with app.test_request_context():
+                for outcome in reversed(share):  # the worst order: newest first
+                    publish(outcome.events)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    shares = [outcomes[index::8] for index in range(8)]
+    threads = [threading.Thread(target=publish_share, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [event["sequence"] for event in queue_events(display)] == list(range(1, tickets + 1))
+
+
+def test_calls_from_two_counters_at_once_arrive_in_order(
+    app, db, config, clock, issue, make_clerk, socket_client
+):
+    """Real requests from two clerks' threads: every call reaches the display, in order."""
+    for _ in range(10):
+        issue()
+    clerks = [make_clerk("clerk1", counter=1), make_clerk("clerk2", counter=2)]
+    display = socket_client("helsinki")
+    display.get_received()
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def work(clerk):
+        barrier.wait(timeout=10)
+        for _ in range(5):
+            response = clerk.post("/api/v1/counter/call-next")
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                ticket_id = response.json["id"]
+                statuses.append(clerk.post(f"/api/v1/tickets/{ticket_id}/finish").status_code)
+
+    threads = [threading.Thread(target=work, args=(clerk,)) for clerk in clerks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(statuses) == {200}
+    sequences = [event["sequence"] for event in queue_events(display)]
+    assert sequences == list(range(sequences[0], sequences[0] + len(sequences)))
+    assert len(sequences) == 20

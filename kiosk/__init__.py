@@ -7,8 +7,10 @@ def register(app) -> None:
     from kiosk.check_in_api import api as check_in_api
     from kiosk.read_aloud import api as read_aloud_api
     from kiosk.routes import pages
+    from kiosk.turn_near_api import api as turn_near_api
 
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.register_blueprint(check_in_api)
     app.register_blueprint(read_aloud_api)
+    app.register_blueprint(turn_near_api)

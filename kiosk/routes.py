@@ -41,6 +41,7 @@ def kiosk(service_point_id: str):
         years=[today.year + offset for offset in range(YEARS_IN_PICKER)],
         booking_url=booking_url,
         booking_qr=qr_svg(booking_url),
+        turn_near_sms=state.config.notifications.enabled and state.config.notifications.sms_enabled,
         queue_names={queue.id: queue.name.get(language) for queue in state.config.queues},
         key_alphabet=sorted(KEY_ALPHABET, key=lambda character: (character.isdigit(), character)),
     )

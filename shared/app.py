@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apiflask import APIFlask
-from flask import abort, g, send_file
+from flask import abort, current_app, send_file
 
 from shared import db as database
 from shared.clock import SystemClock
@@ -34,6 +34,7 @@ class Jono:
     config: Config
     clock: SystemClock
     printing: PrintService | None = None
+    connections: database.ThreadConnections | None = None
 
 
 def create_app(
@@ -75,14 +76,18 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.security_schemes = {"clerkSession": {"type": "apiKey", "in": "cookie", "name": "session"}}
-    app.extensions["jono"] = Jono(config=config, clock=clock or SystemClock())
+    app.extensions["jono"] = Jono(
+        config=config,
+        clock=clock or SystemClock(),
+        connections=database.ThreadConnections(config.database),
+    )
 
     with app.app_context():
         connection = database.connect(config.database)
         database.migrate(connection)
         connection.close()
 
-    app.teardown_appcontext(_close_database)
+    app.teardown_appcontext(_release_database)
 
     from shared import api, i18n, realtime, security
 
@@ -97,12 +102,22 @@ def create_app(
     printing = app.extensions["jono"].printing = PrintService(app)
     printing.start_health_checks()
     atexit.register(printing.stop)
+    atexit.register(app.extensions["jono"].connections.close_all)
 
     from shared.appointment_sweep import sweeper_of
 
     if not testing:  # tests sweep on their fake clock through the requests that do it
         sweeper_of(app).start()
         atexit.register(sweeper_of(app).stop)
+
+    from shared.notification_sender import NotificationSender
+
+    sender = app.extensions["notification_sender"] = NotificationSender(
+        config, app.extensions["jono"].clock
+    )
+    if not testing and config.notifications.run_in_server:  # else `jono worker` sends
+        sender.start()
+        atexit.register(sender.stop)
 
     from booking import register as register_booking
     from counter import register as register_counter
@@ -141,14 +156,12 @@ def jono() -> Jono:
 
 
 def get_db():
-    """The database connection of this app context, opened on first use."""
-    if "db" not in g:
-        g.db = database.connect(jono().config.database)
-    return g.db
+    """This thread's database connection (kept open between requests)."""
+    return jono().connections.get()
 
 
-def _close_database(_error=None) -> None:
-    """Close the app context's connection."""
-    connection = g.pop("db", None)
-    if connection is not None:
-        connection.close()
+def _release_database(_error=None) -> None:
+    """End of an app context: make sure no transaction is left open on the thread's connection."""
+    state = current_app.extensions.get("jono")
+    if state is not None and state.connections is not None:
+        state.connections.release()

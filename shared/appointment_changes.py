@@ -27,6 +27,7 @@ from shared.config import Config
 from shared.db import parse_utc, utc_text, write_transaction
 from shared.errors import DomainError, InvalidRequest
 from shared.events import record_event
+from shared.notifications import enqueue_appointment_messages, enqueue_contact_change
 from shared.reservation_keys import is_well_formed_key, normalize_pin, normalize_reservation_key
 from shared.reservation_keys import pin_matches as _pin_matches
 
@@ -119,6 +120,8 @@ def cancel_appointment(
             to_status="cancelled",
             appointment_id=appointment.id,
         )
+        cancelled = get_appointment_by_id(db, appointment.id)
+        enqueue_appointment_messages(db, config, cancelled, "cancellation", now)
     log.info("appointment %s cancelled", appointment.id)
     return AppointmentChange(get_appointment_by_id(db, appointment.id), (event,))
 
@@ -151,6 +154,9 @@ def update_appointment_contact(
             from_status="booked",
             to_status="booked",
             appointment_id=appointment.id,
+        )
+        enqueue_contact_change(
+            db, config, appointment, get_appointment_by_id(db, appointment.id), now
         )
     return AppointmentChange(get_appointment_by_id(db, appointment.id), (event,))
 
@@ -208,4 +214,6 @@ def reschedule_appointment(
             )
             for point in points
         )
+        moved = get_appointment_by_id(db, appointment.id)
+        enqueue_appointment_messages(db, config, moved, "reschedule", now)
     return AppointmentChange(get_appointment_by_id(db, appointment.id), events)

@@ -28,6 +28,7 @@ from shared.config import Config
 from shared.db import parse_utc, utc_text, write_transaction
 from shared.errors import DomainError, InvalidRequest
 from shared.events import Event, record_event
+from shared.notifications import enqueue_appointment_messages
 from shared.reservation_keys import hash_pin, new_pin, new_reservation_key
 
 log = logging.getLogger(__name__)  # ids and places only: never a PIN, key or contact detail
@@ -302,6 +303,9 @@ def book_appointment(
             to_status="booked",
             clerk=booked_by,
             appointment_id=appointment_id,
+        )
+        enqueue_appointment_messages(
+            db, config, get_appointment_by_id(db, appointment_id), "confirmation", now, pin=pin
         )
     log.info("appointment %s booked at %s for %s", appointment_id, hold.service_point, hold.day)
     return Booking(get_appointment_by_id(db, appointment_id), pin, (event,))

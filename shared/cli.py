@@ -1,4 +1,4 @@
-"""The `jono` command: serve, init-db, users, ticket-preview."""
+"""The `jono` command: serve, init-db, users, ticket-preview, worker."""
 
 from __future__ import annotations
 
@@ -48,8 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     preview.add_argument("--out", default=".", help="folder to write into (default: here)")
     preview.add_argument("--language", choices=("fi", "sv", "en"), default="fi")
 
+    worker = commands.add_parser(
+        "worker", help="send the queued e-mails and text messages (and the due reminders)"
+    )
+    worker.add_argument("--once", action="store_true", help="send what is due now, then stop")
+
     # Every subcommand takes --config too, before or after its name.
-    for sub in (serve, init_db, add, user_commands.choices["list"], preview):
+    for sub in (serve, init_db, add, user_commands.choices["list"], preview, worker):
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -133,11 +138,36 @@ def run_ticket_preview(args, config) -> int:
     return 0
 
 
+def run_worker(args, config) -> int:
+    """Run the notification sender as its own process until interrupted (or once)."""
+    import logging
+    import signal
+
+    from shared.db import connect, migrate
+    from shared.notification_sender import NotificationSender
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    db = connect(config.database)
+    migrate(db)
+    db.close()
+    sender = NotificationSender(config, SystemClock())
+    if args.once:
+        print(f"Sent {sender.run_once()} messages.")
+        return 0
+    signal.signal(signal.SIGTERM, lambda *_: sender.stop_soon())
+    try:
+        sender.run()
+    except KeyboardInterrupt:
+        sender.stop_soon()
+    return 0
+
+
 COMMANDS = {
     "serve": run_serve,
     "init-db": run_init_db,
     "users": run_users,
     "ticket-preview": run_ticket_preview,
+    "worker": run_worker,
 }
 
 if __name__ == "__main__":

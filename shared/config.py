@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from printers.printer_config import PrinterConfig, parse_printer_config
 from shared import appointment_config
 from shared.appointment_config import AppointmentRules, ServicePointAppointments
+from shared.notification_config import NotificationSettings, parse_notifications
 
 LANGUAGES = ("fi", "sv", "en")
 QUEUE_KINDS = ("appointment", "urgent", "booking_help")
@@ -181,6 +182,7 @@ class Config:
     service_points: tuple[ServicePoint, ...]
     source: str = field(default="", compare=False)
     appointments: AppointmentRules = field(default_factory=AppointmentRules)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
 
     def service_point(self, service_point_id: str) -> ServicePoint | None:
         """Return the service point with this id, or None."""
@@ -228,7 +230,17 @@ def parse_config(raw: dict, source: str = "config") -> Config:
     """
     reader = _Reader(source)
     reader.only_keys(
-        raw, "", {"deployment", "rules", "categories", "queues", "service_points", "appointments"}
+        raw,
+        "",
+        {
+            "deployment",
+            "rules",
+            "categories",
+            "queues",
+            "service_points",
+            "appointments",
+            "notifications",
+        },
     )
     deployment = reader.table(raw, "deployment")
     reader.only_keys(deployment, "deployment", {"database", "default_language", "public_base_url"})
@@ -275,6 +287,7 @@ def parse_config(raw: dict, source: str = "config") -> Config:
         appointments=appointment_config.parse_rules(
             reader, reader.table(raw, "appointments"), category_ids
         ),
+        notifications=parse_notifications(reader, reader.table(raw, "notifications")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,44 @@ def connect(path: str) -> sqlite_utils.Database:
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(connection)
+
+
+class ThreadConnections:
+    """One open connection per thread, kept between requests.
+
+    Opening a connection per request is costly in WAL mode: the last connection to close
+    checkpoints and removes the WAL file, and the next request sets it up again. Server threads
+    are long-lived, so each keeps its connection; `release` only ends a forgotten transaction.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite_utils.Database:
+        """This thread's connection, opened on first use."""
+        connection = getattr(self._local, "db", None)
+        if connection is None:
+            connection = self._local.db = connect(self.path)
+            with self._lock:
+                self._all.append(connection)
+        return connection
+
+    def release(self) -> None:
+        """End of a request: roll back a transaction a failed request left open."""
+        connection = getattr(self._local, "db", None)
+        if connection is not None and connection.conn.in_transaction:
+            connection.execute("ROLLBACK")
+
+    def close_all(self) -> None:
+        """Close every thread's connection (at shutdown, and after each test)."""
+        with self._lock:
+            connections, self._all = self._all, []
+        for connection in connections:
+            connection.close()
+        self._local = threading.local()
 
 
 @contextmanager
@@ -217,6 +256,48 @@ def _add_appointments(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_messages(db: sqlite_utils.Database) -> None:
+    """The outbox of e-mails and text messages, written in the transaction that causes them.
+
+    `dedupe_key` is UNIQUE: one message per appointment, kind, channel, recipient and time.
+    """
+    _run_statements(
+        db,
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            appointment_id INTEGER REFERENCES appointments(id),
+            ticket_id INTEGER REFERENCES tickets(id),
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            recipient TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            language TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            body_text TEXT,
+            body_html TEXT,
+            attachments TEXT NOT NULL DEFAULT '[]',
+            secret TEXT,
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            lease_until TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            dedupe_key TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX messages_due ON messages (status, next_attempt_at, id);
+        CREATE INDEX messages_appointment ON messages (appointment_id, id);
+        """,
+    )
+
+
+def _add_turn_near_phone(db: sqlite_utils.Database) -> None:
+    """The phone number a waiting person gave for the "your turn is near" text (until it ends)."""
+    _run_statements(db, "ALTER TABLE tickets ADD COLUMN notify_phone TEXT")
+
+
 def _run_statements(db: sqlite_utils.Database, script: str) -> None:
     """Run `;`-separated statements one by one: executescript would COMMIT our transaction."""
     for statement in script.split(";"):
@@ -229,6 +310,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_core_tables,
     _add_printing,
     _add_appointments,
+    _add_messages,
+    _add_turn_near_phone,
 ]
 
 

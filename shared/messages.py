@@ -77,6 +77,8 @@ ERROR_MESSAGES = {
         "This appointment can no longer be changed or cancelled."
     ),
     "too_many_requests": lazy_gettext("Too many tries. Please wait a while and try again."),
+    "sms_not_available": lazy_gettext("Text messages are not in use here."),
+    "ticket_not_waiting": lazy_gettext("This number is no longer waiting in the queue."),
     "unknown_reservation_key": lazy_gettext(
         "No appointment was found with this reservation key. Please check the key on your"
         " confirmation and try again."

@@ -20,6 +20,7 @@ from shared.db import parse_utc, utc_text, write_transaction
 from shared.errors import DomainError, InvalidRequest, NotFound
 from shared.events import Event, record_event
 from shared.opening import walk_in_hours
+from shared.turn_near import notify_turn_near
 
 WAITING, CALLED, SERVING, FINISHED, NO_SHOW = "waiting", "called", "serving", "finished", "no_show"
 ACTIVE_STATUSES = (CALLED, SERVING)
@@ -258,7 +259,9 @@ def call_next_ticket(
         due = due_appointment_tickets(db, config, counter.queues, now)
         if due:  # checked-in appointments whose time has come go first, earliest start first
             candidates.sort(key=lambda ticket: due.get(ticket.id, "~"))
-        return _move(db, candidates[0], "TicketCalled", CALLED, counter_number, clerk, now)
+        outcome = _move(db, candidates[0], "TicketCalled", CALLED, counter_number, clerk, now)
+        notify_turn_near(db, config, service_point.id, now)
+        return outcome
 
 
 def call_ticket(db, config, *, ticket_id, service_point_id, counter_number, clerk, now) -> Outcome:
@@ -351,7 +354,9 @@ def _act(
             )
         if action == "call":
             _require_counter_free(db, service_point.id, counter_number)
-        return _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue)
+        outcome = _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue)
+        notify_turn_near(db, config, service_point.id, now)
+        return outcome
 
 
 def _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue=None) -> Outcome:

@@ -62,8 +62,10 @@ def db(config):
 
 @pytest.fixture
 def app(config, clock, db):
-    """The Flask app on the temporary database and the fake clock."""
-    return create_app(config, clock=clock, testing=True)
+    """The Flask app on the temporary database and the fake clock; its connections close after."""
+    application = create_app(config, clock=clock, testing=True)
+    yield application
+    application.extensions["jono"].connections.close_all()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ CLERK_OPERATIONS = {
     "bookAppointmentForCustomer",
     "getConfirmationSlip",
     "listTodaysAppointments",
+    "getAppointmentMessages",
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 

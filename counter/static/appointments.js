@@ -149,17 +149,60 @@
         cell.textContent = value;
         row.append(cell);
       });
+      const show = document.createElement("button");
+      show.type = "button";
+      show.className = "show-messages";
+      show.textContent = text.show_messages;
+      show.addEventListener("click", () => showMessages(appointment));
+      const cell = document.createElement("td");
+      cell.append(show);
+      row.append(cell);
+      return row;
+    });
+    if (!rows.length) {
+      const row = document.createElement("tr");
+      const cell = document.createElement("td");
+      cell.colSpan = 6;
+      cell.textContent = text.nothing_today;
+      row.append(cell);
+      rows.push(row);
+    }
+    $("day-appointments").replaceChildren(...rows);
+  }
+
+  // The e-mails and text messages of one appointment: sent, waiting or failed (and why).
+  async function showMessages(appointment) {
+    const result = await json(await api("GET", "/counter/appointments/" + appointment.id + "/messages"));
+    if (!result.ok) return;
+    const box = $("appointment-messages");
+    box.querySelector("h3").dataset.template = box.querySelector("h3").dataset.template || box.querySelector("h3").textContent;
+    box.querySelector("h3").textContent = format(box.querySelector("h3").dataset.template, { time: appointment.time });
+    const rows = result.data.messages.map((message) => {
+      const row = document.createElement("tr");
+      row.dataset.status = message.status;
+      [
+        text.message_kinds[message.kind] || message.kind,
+        (text.channels[message.channel] || message.channel) + ": " + message.recipient,
+        text.message_statuses[message.status] || message.status,
+        String(message.attempts),
+        message.last_error || "",
+      ].forEach((value) => {
+        const cell = document.createElement("td");
+        cell.textContent = value;
+        row.append(cell);
+      });
       return row;
     });
     if (!rows.length) {
       const row = document.createElement("tr");
       const cell = document.createElement("td");
       cell.colSpan = 5;
-      cell.textContent = text.nothing_today;
+      cell.textContent = text.no_messages;
       row.append(cell);
       rows.push(row);
     }
-    $("day-appointments").replaceChildren(...rows);
+    $("appointment-messages-rows").replaceChildren(...rows);
+    box.hidden = false;
   }
 
   // Follow the work panel: shown, refreshed and re-listed while the clerk is at a counter.

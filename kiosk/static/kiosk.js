@@ -148,7 +148,42 @@
     document.getElementById("people-ahead").dataset.count = first.people_ahead;
     document.getElementById("ticket-long-queue").hidden = first.is_likely_served_today;
     show("screen-ticket");
+    followTurnNear(first);
     followPrints(tickets);
+  }
+
+  // --- the opt-in "your turn is near" text message ------------------------------------------
+  let turnNearTicket = null;
+  const turnNearForm = document.getElementById("turn-near-form");
+
+  function followTurnNear(ticket) {
+    turnNearTicket = ticket;
+    if (!turnNearForm) return;
+    document.getElementById("turn-near-phone").value = "";  // a shared kiosk: never keep a number
+    document.getElementById("turn-near-result").textContent = "";
+    turnNearForm.hidden = false;
+  }
+
+  if (turnNearForm) {
+    turnNearForm.addEventListener("submit", async (submitEvent) => {
+      submitEvent.preventDefault();
+      const input = document.getElementById("turn-near-phone");
+      const result = document.getElementById("turn-near-result");
+      let message;
+      try {
+        const response = await fetch("/api/v1/tickets/" + turnNearTicket.id + "/turn-near-phone", {
+          method: "PUT",
+          headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "fi" },
+          body: JSON.stringify({ token: turnNearTicket.status_token, phone: input.value }),
+        });
+        const body = await response.json();
+        message = response.ok ? text.turn_near_done : body.error.message;
+        if (response.ok) input.value = "";
+      } catch (error) {
+        message = text.network_error || "";
+      }
+      result.textContent = message;
+    });
   }
 
   // --- the printed slip ------------------------------------------------------------------

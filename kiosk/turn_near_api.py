@@ -1,0 +1,65 @@
+"""Kiosk API: give a phone number for the "your turn is near" text message of a ticket."""
+
+from __future__ import annotations
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Integer, String
+from apiflask.validators import Length
+
+from shared.app import get_db, jono
+from shared.turn_near import set_turn_near_phone
+
+api = APIBlueprint("kiosk_turn_near_api", __name__, url_prefix="/api/v1", tag="Kiosk")
+
+
+class TurnNearPhoneSchema(Schema):
+    token = String(
+        required=True,
+        validate=Length(min=1, max=128),
+        metadata={"description": "the ticket's status token (from issueTicket)"},
+    )
+    phone = String(
+        load_default=None,
+        allow_none=True,
+        validate=Length(max=40),
+        metadata={"description": "the number to text; empty or null removes it"},
+    )
+
+
+class TurnNearPhoneResultSchema(Schema):
+    ticket_id = Integer()
+    subscribed = Boolean(metadata={"description": "true: a text comes when the turn is near"})
+    people_ahead_threshold = Integer()
+
+
+@api.put("/tickets/<int:ticket_id>/turn-near-phone")
+@api.input(TurnNearPhoneSchema, arg_name="body")
+@api.output(TurnNearPhoneResultSchema)
+@api.doc(
+    operation_id="setTurnNearPhone",
+    summary="Get a text message when your turn is near",
+    description="Opt-in, for a waiting ticket: one SMS when at most `people_ahead_threshold`"
+    " people are before it. The number is deleted when the ticket ends. Needs the ticket's"
+    " status token.",
+    responses={
+        400: "Bad phone number or missing token",
+        404: "Unknown ticket, or the token does not match",
+        409: "Text messages are not in use, or the ticket no longer waits",
+    },
+)
+def set_turn_near_phone_route(ticket_id: int, body: dict):
+    """Store or remove the ticket's phone number."""
+    state = jono()
+    phone = set_turn_near_phone(
+        get_db(),
+        state.config,
+        ticket_id=ticket_id,
+        token=body["token"],
+        phone=body["phone"],
+        now=state.clock.now(),
+    )
+    return {
+        "ticket_id": ticket_id,
+        "subscribed": phone is not None,
+        "people_ahead_threshold": state.config.notifications.turn_near_people_ahead,
+    }

@@ -1,0 +1,152 @@
+"""Notifications end to end: `jono serve` sends through its own sender thread to aiosmtpd and a
+loopback SMS gateway; the counter shows the messages; the kiosk takes a "turn is near" number.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.e2e.conftest import (
+    CLERK,
+    CLERK_PASSWORD,
+    LiveServer,
+    next_month_expiry,
+    urgent_ticket_body,
+)
+from tests.e2e.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, WAIT_MILLISECONDS, record_errors
+from tests.notification_helpers import SmsGateway, SmtpServer, free_port
+
+
+@pytest.fixture
+def outside():
+    """aiosmtpd and the SMS gateway stand-in, both on loopback."""
+    smtp = SmtpServer(free_port())
+    smtp.start()
+    gateway = SmsGateway()
+    yield smtp, gateway
+    gateway.close()
+    smtp.stop()
+
+
+@pytest.fixture
+def server(tmp_path, outside):
+    """`jono serve` whose [notifications] point at the loopback servers, polling quickly."""
+    smtp, gateway = outside
+    live = LiveServer(tmp_path)
+    live.prepare()
+    with live.config_path.open("a", encoding="utf-8") as config:
+        config.write(
+            f'\n[notifications]\nsmtp_port = {smtp.port}\nsms_gateway_url = "{gateway.url}"\n'
+            "poll_seconds = 0.2\nturn_near_people_ahead = 0\n"
+        )
+    live.start()
+    yield live
+    live.stop()
+
+
+def wait_for(condition, seconds: float = 15.0) -> None:
+    """Wait until the condition holds (the server's sender works on its own)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, http):
+    smtp, gateway = outside
+    expect.set_options(timeout=WAIT_MILLISECONDS)
+    base = server.url
+    slot = http.get(
+        f"{base}/api/v1/free-slots",
+        params={"service_point": "tampere", "category": "travel_document", "days": 2},
+        timeout=10,
+    ).json()["slots"][0]
+    hold = http.post(
+        f"{base}/api/v1/holds",
+        json={
+            "service_point": "tampere",
+            "category": "travel_document",
+            "starts_at": slot["starts_at"],
+        },
+        timeout=10,
+    ).json()
+    booked = http.post(
+        f"{base}/api/v1/appointments",
+        json={
+            "hold_token": hold["hold_token"], "email": "e2e@example.fi", "phone": "0401234567",
+            "language": "sv",
+        },
+        timeout=10,
+    )  # fmt: skip
+    assert booked.status_code == 201, booked.text
+    pin = booked.json()["pin"]
+    wait_for(lambda: smtp.mailbox.messages and gateway.requests)
+    [(recipients, message)] = smtp.mailbox.messages
+    assert recipients == ["e2e@example.fi"]
+    assert pin in message.get_body(("plain",)).get_content()
+    assert pin not in server.stderr()  # nothing personal in the server's log
+
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            counter = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            record_errors(counter, errors, "counter")
+            counter.goto(f"{base}/counter?lang=en")
+            counter.fill("#login-username", CLERK)
+            counter.fill("#login-password", CLERK_PASSWORD)
+            counter.click("#login-submit")
+            counter.select_option("#choose-service-point", "tampere")
+            counter.select_option("#choose-counter", "2")
+            counter.click("#choose-submit")
+            counter.locator("#day-appointments button.show-messages").first.click()
+            rows = counter.locator("#appointment-messages-rows tr")
+            expect(rows).to_have_count(2)
+            expect(rows.nth(0)).to_contain_text("Confirmation")
+            expect(rows.nth(0)).to_contain_text("E-mail: e***@example.fi")
+            expect(rows.nth(0)).to_contain_text("Sent")
+            expect(rows.nth(1)).to_contain_text("Text message")
+            expect(rows.nth(1)).to_contain_text("Sent")
+
+            ahead = http.post(
+                f"{base}/api/v1/service-points/tampere/tickets", json=urgent_ticket_body("en")
+            )
+            assert ahead.status_code == 201, ahead.text
+            year, month = next_month_expiry()
+            kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()
+            record_errors(kiosk, errors, "kiosk")
+            kiosk.goto(f"{base}/kiosk/tampere?lang=en")
+            kiosk.click('[data-matter="residence_permit"]')
+            kiosk.click(f'[data-year="{year}"]')
+            kiosk.click(f'[data-month="{month}"]')
+            kiosk.click("#expiry-next")
+            kiosk.click('[data-found="no"]')
+            with kiosk.expect_response(
+                lambda response: (
+                    response.url.split("?")[0].endswith("/tampere/tickets")
+                    and response.request.method == "POST"
+                )
+            ) as issued:
+                kiosk.click('[data-party="1"]')
+            mine = issued.value.json()
+            expect(kiosk.locator("#ticket-number")).to_have_text(mine["number"])
+            kiosk.fill("#turn-near-phone", "040 555 1234")
+            kiosk.click("#turn-near-submit")
+            expect(kiosk.locator("#turn-near-result")).to_have_text(
+                "Thank you. We will send a text message when your turn is near."
+            )
+            expect(kiosk.locator("#turn-near-phone")).to_have_value("")
+            assert len(gateway.requests) == 1  # one ahead: not near yet
+            counter.click("#action-call-next")  # calls the number ahead: now nobody is
+            wait_for(lambda: len(gateway.requests) == 2)
+            text = gateway.json_bodies()[1]
+            assert text["to"] == "+358405551234"
+            assert mine["number"] in text["text"]
+        finally:
+            browser.close()
+    assert not errors, errors

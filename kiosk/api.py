@@ -154,12 +154,18 @@ def issue_ticket_route(service_point_id: str, body: dict):
     snapshots = publish(outcome.events)
     snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
     ticket = outcome.ticket
-    queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
-    ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
     if outcome.events:  # a replay of the same key was printed (or not) the first time
+        ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
         # Only after the commit: the ticket exists whatever becomes of the slip.
         ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
-    body = {
+    return issued_ticket_body(ticket, snapshot), 201 if outcome.events else 200
+
+
+def issued_ticket_body(ticket, snapshot: dict) -> dict:
+    """A waiting number as the kiosk shows it (walk-in or checked-in appointment)."""
+    queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
+    ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+    return {
         "id": ticket.id,
         "number": ticket.number,
         "queue": ticket.queue,
@@ -173,7 +179,6 @@ def issue_ticket_route(service_point_id: str, body: dict):
         "print_status": ticket.print_status,
         "status_token": ticket.status_token,
     }
-    return body, 201 if outcome.events else 200
 
 
 @api.get("/tickets/<int:ticket_id>/print-status")

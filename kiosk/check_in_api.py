@@ -10,7 +10,7 @@ from datetime import timedelta
 from apiflask import APIBlueprint
 from flask import current_app, request
 
-from kiosk.api import run_triage
+from kiosk.api import issued_ticket_body, run_triage
 from kiosk.schemas import (
     CheckInResultSchema,
     CheckInSchema,
@@ -20,7 +20,6 @@ from kiosk.schemas import (
 from shared.app import get_db, jono
 from shared.check_in import CHECKED_IN, TOO_EARLY, book_offered_appointment, check_in_appointment
 from shared.confirmation_slips import confirmation_escpos
-from shared.db import utc_text
 from shared.errors import DomainError
 from shared.rate_limit import RateLimiter
 from shared.realtime import public_snapshot, publish
@@ -40,26 +39,6 @@ def limit_kiosk() -> None:
     client = request.remote_addr or "unknown"
     if not limiter.allow("check_in", client, limit, HOUR, state.clock.now()):
         raise DomainError("too_many_requests", status=429)
-
-
-def issued_ticket_body(ticket, snapshot: dict) -> dict:
-    """A checked-in appointment's number, as the kiosk shows any waiting number."""
-    queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
-    ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
-    return {
-        "id": ticket.id,
-        "number": ticket.number,
-        "queue": ticket.queue,
-        "status": ticket.status,
-        "party_size": ticket.party_size,
-        "language": ticket.language,
-        "issued_at": utc_text(ticket.issued_at),
-        "people_ahead": ahead,
-        "estimated_wait_minutes": estimate,
-        "is_likely_served_today": queue_state["is_likely_served_today"],
-        "print_status": ticket.print_status,
-        "status_token": ticket.status_token,
-    }
 
 
 @api.post("/service-points/<service_point_id>/check-ins")

@@ -6,6 +6,8 @@ public listFreeSlots.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from apiflask import APIBlueprint
 from flask import Response, current_app, session
 
@@ -149,41 +151,51 @@ def confirmation_slip(body: dict):
     operation_id="listTodaysAppointments",
     summary="Today's appointments at the clerk's service point",
     description="Booked, checked in and lost (late means lost: marked automatically once the"
-    " start has passed without a check-in). No names, keys or contact details.",
+    " start has passed without a check-in), plus any later appointment whose kiosk check-in"
+    " is already open (just before midnight, that is the next day's first). No names, keys or"
+    " contact details.",
     **CLERK_ONLY,
     responses={401: "Not logged in", 409: "No counter chosen"},
 )
 @clerk_required
 def todays_appointments():
-    """The day's appointments, earliest first, after marking the overdue ones lost."""
+    """The day's appointments and those open for check-in, earliest first, after marking the
+    overdue ones lost."""
     service_point_id, _ = seated_counter()
     state = jono()
     sweeper_of(current_app).sweep_and_publish()
     point = require_point(state.config, service_point_id)
-    day = local_today(point, state.clock.now())
+    now = state.clock.now()
+    day = local_today(point, now)
+    check_in_opens_until = now + timedelta(
+        minutes=state.config.appointments.check_in_window_minutes
+    )
     rows = (
         get_db()
         .execute(
-            f"SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE service_point = ? AND day = ?"
-            " AND status != 'cancelled' ORDER BY starts_at, id",
-            [point.id, day.isoformat()],
-        )
-        .fetchall()
-    )
-    numbers = dict(
-        get_db()
-        .execute(
-            "SELECT id, number FROM tickets WHERE service_point = ? AND day = ?",
-            [point.id, day.isoformat()],
+            f"SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE service_point = ?"
+            " AND (day = ? OR (day > ? AND starts_at <= ?)) AND status != 'cancelled'"
+            " ORDER BY starts_at, id",
+            [point.id, day.isoformat(), day.isoformat(), utc_text(check_in_opens_until)],
         )
         .fetchall()
     )
     appointments = [appointment_from_row(row) for row in rows]
+    ticket_ids = [appointment.ticket_id for appointment in appointments if appointment.ticket_id]
+    numbers = dict(
+        get_db()
+        .execute(
+            f"SELECT id, number FROM tickets WHERE id IN ({', '.join('?' * len(ticket_ids))})",
+            ticket_ids,
+        )
+        .fetchall()
+    )
     return {
         "date": day.isoformat(),
         "appointments": [
             {
                 "id": appointment.id,
+                "date": appointment.starts_at.astimezone(point.zone).date().isoformat(),
                 "time": appointment.starts_at.astimezone(point.zone).strftime("%H:%M"),
                 "ends": appointment.ends_at.astimezone(point.zone).strftime("%H:%M"),
                 "category": appointment.category,

@@ -105,6 +105,9 @@ class SlipRequestSchema(Schema):
 
 class DayAppointmentSchema(Schema):
     id = Integer()
+    date = String(
+        metadata={"description": "local date: a later one than the list's while check-in is open"}
+    )
     time = String(metadata={"description": "local start time, HH:MM"})
     ends = String(metadata={"description": "local end time, HH:MM"})
     category = String()
@@ -114,5 +117,5 @@ class DayAppointmentSchema(Schema):
 
 
 class DayAppointmentsSchema(Schema):
-    date = String()
+    date = String(metadata={"description": "today at the service point"})
     appointments = List(Nested(DayAppointmentSchema))

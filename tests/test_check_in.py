@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
+from datetime import datetime
 
 import pytest
 
+from shared.app import create_app
 from shared.appointment_sweep import LostAppointmentSweeper, sweeper_of
 from shared.appointments import book_appointment, get_appointment_by_id, hold_slot
 from shared.reservation_keys import format_reservation_key
 from shared.tickets import call_next_ticket
-from tests.appointment_helpers import count_booking_rows, local
-from tests.conftest import count_rows
+from shared.users import add_user
+from tests.appointment_helpers import HELSINKI, count_booking_rows, local
+from tests.conftest import CLERK_PASSWORD, count_rows
 
 CHECK_IN = "/api/v1/service-points/helsinki/check-ins"
 PEOPLE = itertools.count(1)
@@ -245,6 +248,42 @@ def test_the_counter_sees_the_days_appointments_with_the_lost_ones(make_clerk, d
     assert listed[booked.appointment.id]["status"] == "booked"
     assert listed[booked.appointment.id]["time"] == "11:00"
     assert "reservation_key" not in listed[booked.appointment.id]
+
+
+def test_the_counter_lists_a_later_days_appointment_once_its_check_in_is_open(db, config, clock):
+    """Near midnight the next day's first appointment can check in already: the clerk sees it,
+    with its date and its number; the day after stays out of the list."""
+    wide = dataclasses.replace(
+        config,
+        appointments=dataclasses.replace(config.appointments, check_in_window_minutes=24 * 60),
+    )
+    tuesday = book(db, wide, datetime(2026, 12, 1, 10, tzinfo=HELSINKI))
+    wednesday = book(db, wide, datetime(2026, 12, 2, 10, tzinfo=HELSINKI))
+    monday = book(db, wide, local(15, 30))
+    app = create_app(wide, clock=clock, testing=True)
+    try:
+        clock.set(local(15))
+        kiosk = app.test_client()
+        checked_in = check_in(kiosk, format_reservation_key(tuesday.appointment.reservation_key))
+        assert checked_in.status_code == 201, checked_in.json
+        add_user(db, "clerk1", CLERK_PASSWORD, "clerk", clock.now())
+        clerk = app.test_client()
+        login = {"username": "clerk1", "password": CLERK_PASSWORD}
+        assert clerk.post("/api/v1/session", json=login).status_code == 200
+        seat = {"service_point": "helsinki", "counter": 3}
+        assert clerk.put("/api/v1/counter", json=seat).status_code == 200
+        response = clerk.get("/api/v1/counter/appointments")
+    finally:
+        app.extensions["jono"].connections.close_all()
+    assert response.status_code == 200, response.json
+    assert response.json["date"] == "2026-11-30"
+    listed = [(row["id"], row["date"], row["time"]) for row in response.json["appointments"]]
+    assert listed == [
+        (monday.appointment.id, "2026-11-30", "15:30"),
+        (tuesday.appointment.id, "2026-12-01", "10:00"),
+    ]
+    assert response.json["appointments"][1]["ticket_number"] == checked_in.json["ticket"]["number"]
+    assert wednesday.appointment.id not in [row[0] for row in listed]
 
 
 def oldest_first(config):

@@ -134,12 +134,13 @@
   async function refreshDay() {
     const result = await json(await api("GET", "/counter/appointments"));
     if (!result.ok) return;
+    const today = result.data.date;
     const rows = result.data.appointments.map((appointment) => {
       const row = document.createElement("tr");
       row.dataset.status = appointment.status;
       if (appointment.status === "lost") row.className = "lost";
       [
-        appointment.time,
+        appointment.date === today ? appointment.time : `${appointment.date} ${appointment.time}`,
         text.categories[appointment.category] || appointment.category,
         String(appointment.party_size),
         text.statuses[appointment.status] || appointment.status,

@@ -11,8 +11,6 @@ import platform
 import tempfile
 from pathlib import Path
 
-import requests
-
 from bench import display, tickets
 from bench.server import BenchServer, rss_megabytes
 from bench.stats import print_table
@@ -48,20 +46,6 @@ def free_slot_search() -> list[tuple[str, str, str, str]]:
     return [("4 free-slot search", "TODO: waits for the appointments API", "–", "–")]
 
 
-def call_payload(base_url: str) -> dict:
-    """A queue_event as Jono sends it (with a real snapshot), for the bare baseline to send."""
-    snapshot = requests.get(f"{base_url}/api/v1/service-points/helsinki/snapshot", timeout=10)
-    return {
-        "sequence": 1,
-        "type": "TicketCalled",
-        "at": "2026-01-01T08:00:00Z",
-        "counter": 1,
-        "queue": "urgent",
-        "ticket": None,
-        "snapshot": snapshot.json(),
-    }
-
-
 def main() -> None:
     """Start the server, run the benchmarks, print the table."""
     rows = []
@@ -79,13 +63,12 @@ def main() -> None:
             ]
             worker = server.worker_pid()
             idle_rss = rss_megabytes(worker)
-            payload = call_payload(server.url)
             called = display.measure_jono(
                 server.url, on_connected=lambda: {"rss": rss_megabytes(worker)}
             )
         finally:
             server.stop()
-    broadcast = display.measure_baseline(payload)
+    broadcast = display.measure_baseline(called["payload"])
     rows += [
         ("2 call → display", "p50", milliseconds(called["p50"]), milliseconds(broadcast["p50"])),
         ("2 call → display", "p99", milliseconds(called["p99"]), milliseconds(broadcast["p99"])),
@@ -107,7 +90,8 @@ def main() -> None:
     print(f"Machine: {machine()}")
     print(
         f"{tickets.KIOSKS} kiosks × {tickets.TICKETS_PER_KIOSK} tickets;"
-        f" {display.CLIENTS} Socket.IO clients × {display.CALLS} calls\n"
+        f" {display.CLIENTS} Socket.IO clients in {display.GROUPS} processes × {display.CALLS}"
+        f" calls, {display.BACKLOG} waiting\n"
     )
     print_table(rows)
     missed = []

@@ -1,5 +1,8 @@
 """Benchmark 2: a clerk calls, and 200 Socket.IO clients must all see it; baseline: a bare
-python-socketio server broadcasting the same payload to 200 clients."""
+python-socketio server broadcasting the same payload to 200 clients.
+
+The clients run in GROUPS processes of their own (bench/listeners.py) and report arrival times
+on the shared monotonic clock."""
 
 from __future__ import annotations
 
@@ -7,78 +10,88 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-import socketio
 
 from bench.stats import percentile
 from tests.e2e.conftest import CLERK, CLERK_PASSWORD, free_port, urgent_ticket_body
 
 CLIENTS = 200
+GROUPS = 4  # listener processes, CLIENTS / GROUPS clients each
 CALLS = 20
-CONNECT_WORKERS = 20
+BACKLOG = 100  # people already waiting when the calls start: every event carries their list
+SERVICE_POINT = "tampere"  # benchmark 1 fills Helsinki's queue with its 500 numbers
 WAIT_SECONDS = 5
+START_SECONDS = 60
 TIME_LIMIT_SECONDS = 90  # per measurement: calls stop after this
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class Listener:
-    """One display: a python-socketio client noting when each event arrives."""
+class ListenerGroups:
+    """GROUPS processes of bench.listeners, and the arrival times they report, by key."""
 
-    def __init__(self, base_url: str, arrivals: dict, lock: threading.Lock, auth: dict | None):
-        self.http = requests.Session()
-        self.client = socketio.Client(reconnection=False, http_session=self.http)
-        self.base_url = base_url
-        self.auth = auth
-        self.client.on("queue_event", self.heard)
-        self.arrivals = arrivals
-        self.lock = lock
+    def __init__(self, base_url: str, service_point: str | None):
+        per_group = CLIENTS // GROUPS
+        arguments = [base_url, str(per_group)] + ([service_point] if service_point else [])
+        self.arrivals: dict[str, list[float]] = {}
+        self.changed = threading.Condition()
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.listeners", *arguments],
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(GROUPS)
+        ]
+        self.ready = 0
+        self.readers = [
+            threading.Thread(target=self._read, args=(process,), daemon=True)
+            for process in self.processes
+        ]
+        for reader in self.readers:
+            reader.start()
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.ready == GROUPS, START_SECONDS):
+                self.close()
+                raise RuntimeError("the listeners did not connect")
 
-    def heard(self, event: dict) -> None:
-        """Note the arrival time of a call (keyed by the ticket number or the event's label)."""
-        key = (event.get("ticket") or {}).get("number") or event.get("label")
-        if event.get("type", "TicketCalled") != "TicketCalled":
-            return
-        now = time.perf_counter()
-        with self.lock:
-            self.arrivals.setdefault(key, []).append(now)
+    def _read(self, process: subprocess.Popen) -> None:
+        """Collect one group's lines until it ends."""
+        for line in process.stdout:
+            words = line.split()
+            with self.changed:
+                if words == ["ready"]:
+                    self.ready += 1
+                elif words and words[0] == "heard":
+                    self.arrivals.setdefault(words[1], []).append(float(words[2]))
+                self.changed.notify_all()
 
-    def connect(self) -> None:
-        """Connect over WebSocket."""
-        self.client.connect(
-            self.base_url, auth=self.auth, transports=["websocket"], wait_timeout=WAIT_SECONDS
-        )
+    def last_arrival(self, key: str) -> float | None:
+        """When the last of CLIENTS clients heard `key` (monotonic); None after WAIT_SECONDS."""
+        with self.changed:
+            if self.changed.wait_for(
+                lambda: len(self.arrivals.get(key, [])) >= CLIENTS, WAIT_SECONDS
+            ):
+                return max(self.arrivals[key])
+        return None
 
     def close(self) -> None:
-        """Disconnect and close the HTTP session."""
-        self.client.disconnect()
-        self.client.shutdown()
-        self.http.close()
-
-
-def connect_listeners(
-    base_url: str, auth: dict | None
-) -> tuple[list[Listener], dict, threading.Lock]:
-    """CLIENTS connected listeners."""
-    arrivals: dict = {}
-    lock = threading.Lock()
-    listeners = [Listener(base_url, arrivals, lock, auth) for _ in range(CLIENTS)]
-    with ThreadPoolExecutor(CONNECT_WORKERS) as pool:
-        list(pool.map(Listener.connect, listeners))
-    return listeners, arrivals, lock
-
-
-def wait_for_all(arrivals: dict, lock: threading.Lock, key: str) -> float | None:
-    """The time the last of CLIENTS listeners heard `key`; None if some never did."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        with lock:
-            heard = arrivals.get(key, [])
-            if len(heard) >= CLIENTS:
-                return max(heard)
-        time.sleep(0.0005)
-    return None
+        """Disconnect every client and end the processes."""
+        for process in self.processes:
+            try:
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stdout.close()
 
 
 def summary(latencies: list[float | None]) -> dict:
@@ -91,12 +104,31 @@ def summary(latencies: list[float | None]) -> dict:
     }
 
 
+def call_payload(base_url: str) -> dict:
+    """A queue_event as Jono sends it (with the real snapshot), for the bare baseline to send."""
+    snapshot = requests.get(
+        f"{base_url}/api/v1/service-points/{SERVICE_POINT}/snapshot", timeout=10
+    )
+    return {
+        "sequence": 1,
+        "type": "TicketCalled",
+        "at": "2026-01-01T08:00:00Z",
+        "counter": 1,
+        "queue": "urgent",
+        "ticket": None,
+        "snapshot": snapshot.json(),
+    }
+
+
 def measure_jono(base_url: str, on_connected=None) -> dict:
-    """CALLS calls at counter 1, each timed from the request until every client had the event."""
+    """CALLS calls at counter 1, each timed from the request until every client had the event.
+
+    Also returns `payload`: a call as sent, for the baseline to broadcast the same bytes.
+    """
     with requests.Session() as kiosk, requests.Session() as clerk:
-        for _ in range(CALLS):
+        for _ in range(BACKLOG + CALLS):
             response = kiosk.post(
-                f"{base_url}/api/v1/service-points/helsinki/tickets",
+                f"{base_url}/api/v1/service-points/{SERVICE_POINT}/tickets",
                 json=urgent_ticket_body("fi"),
                 timeout=10,
             )
@@ -108,13 +140,14 @@ def measure_jono(base_url: str, on_connected=None) -> dict:
         )
         assert response.status_code == 200, response.text
         response = clerk.put(
-            f"{base_url}/api/v1/counter", json={"service_point": "helsinki", "counter": 1}
+            f"{base_url}/api/v1/counter", json={"service_point": SERVICE_POINT, "counter": 1}
         )
         assert response.status_code == 200, response.text
+        payload = call_payload(base_url)
         # Gunicorn drops an idle keep-alive connection after 2 s; connecting 200 clients and
         # waiting for them takes longer, so each call opens its own (both here and in the baseline).
         clerk.headers["Connection"] = "close"
-        listeners, arrivals, lock = connect_listeners(base_url, {"service_point": "helsinki"})
+        groups = ListenerGroups(base_url, SERVICE_POINT)
         try:
             extra = on_connected() if on_connected else {}
             latencies = []
@@ -122,20 +155,19 @@ def measure_jono(base_url: str, on_connected=None) -> dict:
             for _ in range(CALLS):
                 if time.monotonic() > limit:
                     break
-                started = time.perf_counter()
+                started = time.monotonic()
                 response = clerk.post(f"{base_url}/api/v1/counter/call-next", timeout=10)
                 assert response.status_code == 200, response.text
                 ticket = response.json()
-                heard = wait_for_all(arrivals, lock, ticket["number"])
+                heard = groups.last_arrival(ticket["number"])
                 latencies.append(heard - started if heard else None)
                 # Free the counter for the next call (the customer did not come).
                 response = clerk.post(f"{base_url}/api/v1/tickets/{ticket['id']}/no-show")
                 assert response.status_code == 200, response.text
                 time.sleep(0.05)  # let the last deliveries settle before the next call
         finally:
-            for listener in listeners:
-                listener.close()
-    return {**summary(latencies), **extra}
+            groups.close()
+    return {**summary(latencies), **extra, "payload": payload}
 
 
 def measure_baseline(payload: dict) -> dict:
@@ -145,7 +177,7 @@ def measure_baseline(payload: dict) -> dict:
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.bare_server", str(port)],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -159,7 +191,7 @@ def measure_baseline(payload: dict) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("the bare server did not start")
             time.sleep(0.1)
-        listeners, arrivals, lock = connect_listeners(base_url, None)
+        groups = ListenerGroups(base_url, None)
         latencies = []
         try:
             with requests.Session() as trigger:
@@ -169,17 +201,16 @@ def measure_baseline(payload: dict) -> dict:
                     if time.monotonic() > limit:
                         break
                     label = f"call-{call}"
-                    started = time.perf_counter()
+                    started = time.monotonic()
                     response = trigger.post(
                         f"{base_url}/broadcast", json={**payload, "label": label}, timeout=10
                     )
                     assert response.status_code == 200
-                    heard = wait_for_all(arrivals, lock, label)
+                    heard = groups.last_arrival(label)
                     latencies.append(heard - started if heard else None)
                     time.sleep(0.05)
         finally:
-            for listener in listeners:
-                listener.close()
+            groups.close()
     finally:
         server.terminate()
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -11,6 +12,16 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 BUSY_TIMEOUT_MILLISECONDS = 30_000
+
+# One lock per database file for the writers of this process (see write_transaction).
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock_of(path: str) -> threading.RLock:
+    """The lock this process's writers of one database file queue at."""
+    with _write_locks_guard:
+        return _write_locks.setdefault(os.path.realpath(path), threading.RLock())
 
 
 def connect(path: str) -> sqlite_utils.Database:
@@ -31,7 +42,9 @@ def connect(path: str) -> sqlite_utils.Database:
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(connection)
+    database = sqlite_utils.Database(connection)
+    database.write_lock = _write_lock_of(path)
+    return database
 
 
 class ThreadConnections:
@@ -78,14 +91,18 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
     sqlite-utils' `atomic()` opens a deferred transaction, which fails with "database is
     locked" when two writers upgrade from read to write at once; IMMEDIATE waits instead.
+    Writers of the same process first queue at a lock: SQLite's own wait polls with sleeps of
+    up to 100 ms, so under load a writer could lose the race again and again. Other processes
+    (the notification worker, the CLI) still meet SQLite's busy timeout.
     """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    with db.write_lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
 
 def utc_text(moment: datetime) -> str:
@@ -298,6 +315,19 @@ def _add_turn_near_phone(db: sqlite_utils.Database) -> None:
     _run_statements(db, "ALTER TABLE tickets ADD COLUMN notify_phone TEXT")
 
 
+def _add_snapshot_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for the snapshot built on every change: the day's tickets by status and by print
+    status, and the event log by type (recent calls, finished customers) without a full scan."""
+    _run_statements(
+        db,
+        """
+        CREATE INDEX tickets_day_status ON tickets (service_point, day, status, queued_at);
+        CREATE INDEX tickets_day_print ON tickets (service_point, day, print_status);
+        CREATE INDEX events_type ON events (service_point, type, sequence);
+        """,
+    )
+
+
 def _run_statements(db: sqlite_utils.Database, script: str) -> None:
     """Run `;`-separated statements one by one: executescript would COMMIT our transaction."""
     for statement in script.split(";"):
@@ -312,6 +342,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _add_appointments,
     _add_messages,
     _add_turn_near_phone,
+    _add_snapshot_indexes,
 ]
 
 

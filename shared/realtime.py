@@ -35,17 +35,19 @@ def public_snapshot(service_point_id: str) -> dict:
 
 
 class OrderedDelivery:
-    """Sends each service point's events exactly once and in sequence order.
+    """Sends each service point's events exactly once and in sequence order, batched.
 
     Request threads commit in sequence order (BEGIN IMMEDIATE) but may reach `publish` in any
     order; a client that got event 7 before event 6 would drop 6 and miss an announcement. So
-    publishing holds the service point's lock and sends, from the event log, every committed
-    event after the last one sent up to its own: an overtaking thread sends the earlier events
-    too, and the overtaken one then finds nothing left to send.
+    publishing holds the service point's lock, builds one snapshot and sends, from the event log,
+    every committed event after the last one sent up to that snapshot's sequence. Under load the
+    threads queue at the lock and the first one sends the others' events too, with one snapshot
+    for all of them; the others find their events sent and take that snapshot for their answer.
     """
 
     def __init__(self, last_sent: dict[str, int]):
         self._last_sent = dict(last_sent)
+        self._latest: dict[str, dict] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -54,13 +56,22 @@ class OrderedDelivery:
         with self._guard:
             return self._locks.setdefault(service_point_id, threading.Lock())
 
-    def take_range(self, service_point_id: str, up_to: int) -> tuple[int, int] | None:
-        """Claim the sequence numbers (first, last) still to send up to `up_to`; hold the lock."""
+    def covering_snapshot(self, service_point_id: str, up_to: int) -> dict | None:
+        """The snapshot sent with event `up_to` or a later one, if they are sent; hold the lock."""
+        latest = self._latest.get(service_point_id)
+        if latest is not None and latest["sequence"] >= up_to:
+            return latest
+        return None
+
+    def take_range(self, service_point_id: str, snapshot: dict) -> tuple[int, int] | None:
+        """Claim the sequence numbers (first, last) still to send up to the snapshot's; hold the
+        lock. None when there are none (events sent by a process that ran before this one)."""
         first = self._last_sent.get(service_point_id, 0) + 1
-        if up_to < first:
+        self._latest[service_point_id] = snapshot
+        if snapshot["sequence"] < first:
             return None
-        self._last_sent[service_point_id] = up_to
-        return first, up_to
+        self._last_sent[service_point_id] = snapshot["sequence"]
+        return first, snapshot["sequence"]
 
 
 def init_delivery(app) -> None:
@@ -90,7 +101,8 @@ def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
     """Send committed events to their service points' rooms, in order, with a fresh snapshot.
 
     Called by HTTP handlers after the domain call returned, that is after the commit.
-    Returns the snapshots it built, by service point, so the caller need not build them again.
+    Returns, by service point, a snapshot that includes the events (possibly later ones too),
+    so the caller need not build one again.
     """
     from shared.app import get_db
 
@@ -101,19 +113,24 @@ def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
     delivery = _delivery()
     for service_point_id, up_to in newest.items():
         with delivery.lock_of(service_point_id):
-            # The snapshot is built under the lock too, so a later event never carries an older
-            # snapshot than the one before it.
-            snapshots[service_point_id] = public_snapshot(service_point_id)
-            claimed = delivery.take_range(service_point_id, up_to)
+            covering = delivery.covering_snapshot(service_point_id, up_to)
+            if covering is not None:  # a thread ahead in the queue sent these events already
+                snapshots[service_point_id] = covering
+                continue
+            # Built under the lock, so a later event never carries an older snapshot than the
+            # one before it; its sequence is the newest committed event, and all up to it go.
+            snapshot = public_snapshot(service_point_id)
+            snapshots[service_point_id] = snapshot
+            claimed = delivery.take_range(service_point_id, snapshot)
             if claimed is None:
-                continue  # a thread that overtook this one has sent these events already
+                continue
             rows = get_db().query(
                 "SELECT * FROM events WHERE service_point = ? AND sequence BETWEEN ? AND ?"
                 " ORDER BY sequence",
                 [service_point_id, *claimed],
             )
             for row in rows:
-                payload = event_payload(row, snapshots[service_point_id])
+                payload = event_payload(row, snapshot)
                 socketio.emit("queue_event", payload, to=room_of(service_point_id))
     return snapshots
 

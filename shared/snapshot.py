@@ -35,30 +35,26 @@ def build_snapshot(
     try:
         sequence = last_sequence(db, service_point.id)
         day = local_day(service_point, now)
-        waiting = list(
-            db.query(
-                "SELECT id, number, queue, party_size, queued_at FROM tickets"
-                " WHERE service_point = ? AND day = ? AND status = ? ORDER BY queued_at, id",
-                [service_point.id, day, WAITING],
-            )
-        )
-        active = list(
-            db.query(
-                "SELECT number, queue, counter, status, called_at FROM tickets"
-                " WHERE service_point = ? AND day = ? AND status IN ('called', 'serving')"
-                " ORDER BY counter",
-                [service_point.id, day],
-            )
-        )
-        recent = list(
-            db.query(
-                "SELECT t.number, e.counter, e.queue, e.at, e.type FROM events e"
-                " JOIN tickets t ON t.id = e.ticket_id WHERE e.service_point = ?"
-                " AND e.type IN ('TicketCalled', 'TicketRecalled') AND t.day = ?"
-                " ORDER BY e.sequence DESC LIMIT ?",
-                [service_point.id, day, RECENT_CALLS],
-            )
-        )
+        # Plain tuples rather than sqlite-utils' dict rows: the waiting list can be long, and a
+        # snapshot is built for every change.
+        waiting = db.execute(
+            "SELECT id, number, queue, party_size, queued_at FROM tickets"
+            " WHERE service_point = ? AND day = ? AND status = ? ORDER BY queued_at, id",
+            [service_point.id, day, WAITING],
+        ).fetchall()
+        active = db.execute(
+            "SELECT number, counter, queue, status FROM tickets"
+            " WHERE service_point = ? AND day = ? AND status IN ('called', 'serving')"
+            " ORDER BY counter",
+            [service_point.id, day],
+        ).fetchall()
+        recent = db.execute(
+            "SELECT t.number, e.counter, e.queue, e.at FROM events e"
+            " JOIN tickets t ON t.id = e.ticket_id WHERE e.service_point = ?"
+            " AND e.type IN ('TicketCalled', 'TicketRecalled') AND t.day = ?"
+            " ORDER BY e.sequence DESC LIMIT ?",
+            [service_point.id, day, RECENT_CALLS],
+        ).fetchall()
         open_counters = [
             row["counter"]
             for row in db.query(
@@ -72,9 +68,14 @@ def build_snapshot(
     finally:
         db.execute("COMMIT")
     hours = walk_in_hours(config, service_point, now)
+    waiting_by_queue: dict[str, list[dict]] = {queue.id: [] for queue in config.queues}
+    for ticket_id, number, queue_id, party_size, queued_at in waiting:
+        waiting_by_queue.setdefault(queue_id, []).append(
+            {"id": ticket_id, "number": number, "party_size": party_size, "queued_at": queued_at}
+        )
     queues = []
     for queue in config.queues:
-        in_queue = [row for row in waiting if row["queue"] == queue.id]
+        in_queue = waiting_by_queue[queue.id]
         serving_counters = _counters_serving(service_point, queue.id, open_counters)
         minutes_per_customer = service_minutes / max(1, serving_counters)
         wait = math.ceil(len(in_queue) * minutes_per_customer)
@@ -90,15 +91,7 @@ def build_snapshot(
                 "is_likely_served_today": bool(
                     hours.closes_at and now + timedelta(minutes=wait) < hours.closes_at
                 ),
-                "waiting": [
-                    {
-                        "id": row["id"],
-                        "number": row["number"],
-                        "party_size": row["party_size"],
-                        "queued_at": row["queued_at"],
-                    }
-                    for row in in_queue
-                ],
+                "waiting": in_queue,
             }
         )
     return {
@@ -118,22 +111,12 @@ def build_snapshot(
         },
         "queues": queues,
         "now_serving": [
-            {
-                "number": row["number"],
-                "counter": row["counter"],
-                "queue": row["queue"],
-                "status": row["status"],
-            }
-            for row in active
+            {"number": number, "counter": counter, "queue": queue_id, "status": status}
+            for number, counter, queue_id, status in active
         ],
         "recent_calls": [
-            {
-                "number": row["number"],
-                "counter": row["counter"],
-                "queue": row["queue"],
-                "at": row["at"],
-            }
-            for row in recent
+            {"number": number, "counter": counter, "queue": queue_id, "at": at}
+            for number, counter, queue_id, at in recent
         ],
         "open_counters": open_counters,
         "printer": {

@@ -110,3 +110,50 @@ def test_calls_from_two_counters_at_once_arrive_in_order(
     sequences = [event["sequence"] for event in queue_events(display)]
     assert sequences == list(range(sequences[0], sequences[0] + len(sequences)))
     assert len(sequences) == 20
+
+
+def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(
+    app, socket_client
+):
+    """Requests queue at the publishing lock; the first sends the others' events too, with one
+    snapshot that covers them. No event is lost or repeated, no snapshot is older than its
+    event, and every kiosk's answer counts the people ahead from a snapshot with its ticket."""
+    from tests.test_api_kiosk import ticket_body
+
+    display = socket_client("helsinki")
+    display.get_received()
+    kiosks, tickets_each = 8, 6
+    barrier = threading.Barrier(kiosks)
+    answers, errors = [], []
+
+    def kiosk(number):
+        client = app.test_client()
+        try:
+            barrier.wait(timeout=10)
+            for visit in range(tickets_each):
+                response = client.post(
+                    "/api/v1/service-points/helsinki/tickets",
+                    json=ticket_body(key=f"kiosk-{number}-visit-{visit}"),
+                )
+                answers.append((response.status_code, response.json))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=kiosk, args=(number,)) for number in range(kiosks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert {status for status, _ in answers} == {201}
+    events = queue_events(display)
+    total = kiosks * tickets_each
+    assert [event["sequence"] for event in events] == list(range(1, total + 1))
+    assert all(event["snapshot"]["sequence"] >= event["sequence"] for event in events)
+    final = events[-1]["snapshot"]
+    waiting = next(q for q in final["queues"] if q["id"] == "urgent")["waiting"]
+    position = {entry["number"]: index for index, entry in enumerate(waiting)}
+    assert len(position) == total
+    # Nobody was called: the people ahead of a ticket are those issued before it.
+    assert sorted(body["people_ahead"] for _, body in answers) == list(range(total))
+    assert all(body["people_ahead"] == position[body["number"]] for _, body in answers)

@@ -8,7 +8,9 @@ and the PIN travels only in bodies, never in a URL.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from apiflask import APIBlueprint
 from flask import current_app, request
@@ -33,7 +35,7 @@ from shared.appointment_changes import (
     reschedule_appointment,
     update_appointment_contact,
 )
-from shared.appointments import Appointment, book_appointment, hold_slot
+from shared.appointments import Appointment, AppointmentChange, book_appointment, hold_slot
 from shared.db import utc_text
 from shared.errors import DomainError, NotFound
 from shared.rate_limit import RateLimiter
@@ -42,6 +44,7 @@ from shared.reservation_keys import format_reservation_key
 
 api = APIBlueprint("booking_api", __name__, url_prefix="/api/v1", tag="Appointments")
 HOUR = timedelta(hours=1)
+Result = TypeVar("Result")
 KEY_AND_PIN_ERRORS = {
     400: "Missing fields",
     404: "Wrong reservation key or PIN (the same answer for both)",
@@ -65,6 +68,14 @@ def limit_client(bucket: str) -> None:
     client = request.remote_addr or "unknown"
     if not rate_limiter().allow(bucket, client, limit, HOUR, state.clock.now()):
         raise DomainError("too_many_requests", status=429)
+
+
+def limited_call(bucket: str, domain_function: Callable[..., Result], **fields: object) -> Result:
+    """Count a try of this client in `bucket` (see `limit_client`), then call `domain_function`
+    with the database, the config, the clock's `now` and `fields`."""
+    limit_client(bucket)
+    state = jono()
+    return domain_function(get_db(), state.config, now=state.clock.now(), **fields)
 
 
 def appointment_body(appointment: Appointment) -> dict:
@@ -169,16 +180,13 @@ def list_free_slots(query: dict):
 )
 def hold_slot_route(body: dict):
     """Hold a time."""
-    limit_client("booking")
-    state = jono()
-    hold = hold_slot(
-        get_db(),
-        state.config,
+    hold = limited_call(
+        "booking",
+        hold_slot,
         service_point_id=body["service_point"],
         category=body["category"],
         party_size=body["party_size"],
         starts_at=body["starts_at"],
-        now=state.clock.now(),
         replaces_token=body["replaces_hold"],
     )
     return {
@@ -208,117 +216,117 @@ def hold_slot_route(body: dict):
 )
 def book_appointment_route(body: dict):
     """Book an appointment from a hold."""
-    limit_client("booking")
-    state = jono()
-    booking = book_appointment(
-        get_db(),
-        state.config,
+    booking = limited_call(
+        "booking",
+        book_appointment,
         hold_token=body["hold_token"],
         email=body["email"],
         phone=body["phone"],
         language=body["language"],
-        now=state.clock.now(),
     )
     publish(booking.events)
     return {**appointment_body(booking.appointment), "pin": booking.pin}, 201
 
 
-@api.post("/appointments/lookup")
-@api.input(KeyAndPinSchema, arg_name="body")
-@api.output(AppointmentSchema)
-@api.doc(
+def key_and_pin_route(
+    path: str,
+    schema: type,
+    *,
+    operation_id: str,
+    summary: str,
+    description: str | None = None,
+    responses: dict | None = None,
+) -> Callable:
+    """Register a POST route that takes a reservation key and PIN in its body (`schema`) and
+    answers with the appointment; `responses` adds to (or overrides) the key-and-PIN errors."""
+
+    def register(view: Callable) -> Callable:
+        documented = api.doc(
+            operation_id=operation_id,
+            summary=summary,
+            description=description,
+            responses={**KEY_AND_PIN_ERRORS, **(responses or {})},
+        )(view)
+        return api.post(path)(
+            api.input(schema, arg_name="body")(api.output(AppointmentSchema)(documented))
+        )
+
+    return register
+
+
+def appointment_by_key_and_pin(reservation_key: str, pin: str) -> Appointment:
+    """Count a PIN try of this client, then the appointment behind the key and PIN.
+
+    :raises DomainError: ``too_many_requests`` or ``key_locked`` (429), ``wrong_key_or_pin`` (404)
+    """
+    return limited_call("pin", authenticate, reservation_key=reservation_key, pin=pin)
+
+
+def change_by_key_and_pin(
+    change: Callable[..., AppointmentChange], body: dict, **fields: object
+) -> dict:
+    """Count a PIN try of this client, make `change` with the body's key and PIN (and `fields`),
+    publish its events after commit, and answer with the changed appointment."""
+    result = limited_call(
+        "pin", change, reservation_key=body["reservation_key"], pin=body["pin"], **fields
+    )
+    publish(result.events)
+    return appointment_body(result.appointment)
+
+
+@key_and_pin_route(
+    "/appointments/lookup",
+    KeyAndPinSchema,
     operation_id="getAppointment",
     summary="See an appointment with its reservation key and PIN",
-    responses=KEY_AND_PIN_ERRORS,
 )
 def get_appointment_route(body: dict):
     """The appointment behind a key and PIN."""
-    limit_client("pin")
-    state = jono()
-    appointment = authenticate(
-        get_db(), state.config, body["reservation_key"], body["pin"], state.clock.now()
-    )
-    return appointment_body(appointment)
+    return appointment_body(appointment_by_key_and_pin(body["reservation_key"], body["pin"]))
 
 
-@api.post("/appointments/cancel")
-@api.input(KeyAndPinSchema, arg_name="body")
-@api.output(AppointmentSchema)
-@api.doc(
+@key_and_pin_route(
+    "/appointments/cancel",
+    KeyAndPinSchema,
     operation_id="cancelAppointment",
     summary="Cancel an appointment",
     description="The time returns to the pool at once.",
-    responses={**KEY_AND_PIN_ERRORS, 409: "Already cancelled, passed or checked in"},
+    responses={409: "Already cancelled, passed or checked in"},
 )
 def cancel_appointment_route(body: dict):
     """Cancel with key and PIN."""
-    limit_client("pin")
-    state = jono()
-    change = cancel_appointment(
-        get_db(),
-        state.config,
-        reservation_key=body["reservation_key"],
-        pin=body["pin"],
-        now=state.clock.now(),
-    )
-    publish(change.events)
-    return appointment_body(change.appointment)
+    return change_by_key_and_pin(cancel_appointment, body)
 
 
-@api.post("/appointments/contact")
-@api.input(ContactSchema, arg_name="body")
-@api.output(AppointmentSchema)
-@api.doc(
+@key_and_pin_route(
+    "/appointments/contact",
+    ContactSchema,
     operation_id="updateAppointmentContact",
     summary="Correct the e-mail address or phone number",
     responses={
-        **KEY_AND_PIN_ERRORS,
         400: "Bad or missing contact details",
         409: "Not changeable now, or the new contact has too many appointments",
     },
 )
 def update_contact_route(body: dict):
     """Replace both contact details (send the one you keep too)."""
-    limit_client("pin")
-    state = jono()
-    change = update_appointment_contact(
-        get_db(),
-        state.config,
-        reservation_key=body["reservation_key"],
-        pin=body["pin"],
-        email=body["email"],
-        phone=body["phone"],
-        now=state.clock.now(),
+    return change_by_key_and_pin(
+        update_appointment_contact, body, email=body["email"], phone=body["phone"]
     )
-    publish(change.events)
-    return appointment_body(change.appointment)
 
 
-@api.post("/appointments/reschedule")
-@api.input(RescheduleSchema, arg_name="body")
-@api.output(AppointmentSchema)
-@api.doc(
+@key_and_pin_route(
+    "/appointments/reschedule",
+    RescheduleSchema,
     operation_id="rescheduleAppointment",
     summary="Move an appointment to a held time in one step",
     description="Hold the new time first (holdSlot, same category and party size). The old"
     " time is let go in the same transaction that books the new one; on any error the"
     " appointment stays as it was. The reservation key and PIN stay the same.",
     responses={
-        **KEY_AND_PIN_ERRORS,
         409: "The hold ran out or does not match, or the appointment cannot change now",
     },
 )
 def reschedule_route(body: dict):
     """Reschedule with key and PIN to a held time."""
-    limit_client("pin")
-    state = jono()
-    change = reschedule_appointment(
-        get_db(),
-        state.config,
-        reservation_key=body["reservation_key"],
-        pin=body["pin"],
-        hold_token=body["hold_token"],
-        now=state.clock.now(),
-    )
-    publish(change.events)
-    return appointment_body(change.appointment)
+    return change_by_key_and_pin(reschedule_appointment, body, hold_token=body["hold_token"])

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from booking.api import limit_client
+from booking.api import appointment_by_key_and_pin
 from booking.csrf import check_csrf, csrf_token
 from printers.layout import ConfirmationFacts, confirmation_slip
 from printers.pdf_render import render_pdf
-from shared.app import get_db, jono
-from shared.appointment_changes import authenticate
+from shared.app import jono
 from shared.confirmation_slips import manage_url
 from shared.errors import DomainError
 from shared.i18n import current_language
@@ -66,18 +65,13 @@ def confirmation_pdf():
 
     try:
         check_csrf()
-        limit_client("pin")
-        state = jono()
-        appointment = authenticate(
-            get_db(),
-            state.config,
-            request.form.get("reservation_key", ""),
-            request.form.get("pin", ""),
-            state.clock.now(),
+        appointment = appointment_by_key_and_pin(
+            request.form.get("reservation_key", ""), request.form.get("pin", "")
         )
     except DomainError as error:
         message = error_message(error.code, error.params)
         return render_template("booking/problem.html", message=message), error.status
+    state = jono()
     point = state.config.service_point(appointment.service_point)
     language = current_language()
     facts = ConfirmationFacts(

@@ -7,7 +7,7 @@ from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
 from shared.config import LANGUAGES
-from shared.schemas import NamesSchema
+from shared.schemas import NEW_PIN, AppointmentBaseSchema, NamesSchema
 
 KEY = String(
     required=True,
@@ -105,23 +105,13 @@ class RescheduleSchema(KeyAndPinSchema):
     hold_token = String(required=True, validate=Length(min=8, max=100))
 
 
-class AppointmentSchema(Schema):
-    reservation_key = String(metadata={"description": "as shown to people: ABCD-EFGH"})
+class AppointmentSchema(AppointmentBaseSchema):
     status = String(metadata={"description": "booked, checked_in, cancelled or lost"})
-    service_point = String()
     service_point_name = Nested(NamesSchema)
     address = String()
-    category = String()
     category_name = Nested(NamesSchema)
-    party_size = Integer()
-    starts_at = String()
     ends_at = String()
-    date = String()
-    time = String()
-    email = String(allow_none=True)
-    phone = String(allow_none=True)
-    language = String()
 
 
 class BookedAppointmentSchema(AppointmentSchema):
-    pin = String(metadata={"description": "shown this once; only its hash is stored"})
+    pin = NEW_PIN

@@ -7,6 +7,7 @@ from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, Stri
 from apiflask.validators import Length, OneOf, Range
 
 from shared.config import LANGUAGES
+from shared.schemas import NEW_PIN, AppointmentBaseSchema, TicketBaseSchema
 
 
 class LoginSchema(Schema):
@@ -28,23 +29,12 @@ class TransferSchema(Schema):
     queue = String(required=True, validate=Length(min=1, max=40))
 
 
-class TicketDetailSchema(Schema):
-    id = Integer()
-    number = String()
-    queue = String()
-    status = String()
-    party_size = Integer()
-    language = String()
+class TicketDetailSchema(TicketBaseSchema):
     category = String(allow_none=True)
     triage_answers = Dict(metadata={"description": "what the customer told the kiosk, to verify"})
     counter = Integer(allow_none=True)
     clerk = String(allow_none=True)
-    issued_at = String()
     called_at = String(allow_none=True)
-    print_status = String(
-        allow_none=True,
-        metadata={"description": "queued, printed, failed or skipped; null: no printer"},
-    )
 
 
 class CurrentTicketSchema(TicketDetailSchema):
@@ -78,20 +68,10 @@ class CounterBookingSchema(Schema):
     )
 
 
-class CounterBookedSchema(Schema):
+class CounterBookedSchema(AppointmentBaseSchema):
     id = Integer()
-    reservation_key = String(metadata={"description": "as shown to people: ABCD-EFGH"})
-    pin = String(metadata={"description": "shown this once; only its hash is stored"})
-    service_point = String()
+    pin = NEW_PIN
     service_point_name = String()
-    category = String()
-    party_size = Integer()
-    starts_at = String()
-    date = String()
-    time = String()
-    email = String(allow_none=True)
-    phone = String(allow_none=True)
-    language = String()
     print_status = String(
         allow_none=True, metadata={"description": "queued: printing at the kiosk; null: not"}
     )

@@ -7,6 +7,7 @@ from apiflask.fields import Boolean, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
 from shared.config import LANGUAGES
+from shared.schemas import NEW_PIN, RESERVATION_KEY, TicketBaseSchema
 from shared.triage import MATTERS, OUTCOMES
 
 
@@ -65,21 +66,10 @@ class IssueTicketSchema(Schema):
     )
 
 
-class IssuedTicketSchema(Schema):
-    id = Integer()
-    number = String()
-    queue = String()
-    status = String()
-    party_size = Integer()
-    language = String()
-    issued_at = String()
+class IssuedTicketSchema(TicketBaseSchema):
     people_ahead = Integer()
     estimated_wait_minutes = Integer()
     is_likely_served_today = Boolean()
-    print_status = String(
-        allow_none=True,
-        metadata={"description": "queued, printed, failed or skipped; null: no printer here"},
-    )
     status_token = String(
         metadata={"description": "the key of the ticket's status page and print status"}
     )
@@ -131,8 +121,8 @@ class TakeOfferSchema(Schema):
 
 
 class OfferedAppointmentSchema(Schema):
-    reservation_key = String(metadata={"description": "as shown to people: ABCD-EFGH"})
-    pin = String(metadata={"description": "shown this once; only its hash is stored"})
+    reservation_key = RESERVATION_KEY
+    pin = NEW_PIN
     date = String()
     time = String()
     check_in_from = String(metadata={"description": "local time the kiosk check-in opens"})

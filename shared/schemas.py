@@ -118,6 +118,41 @@ class Snapshot(Schema):
     )
 
 
+class TicketBaseSchema(Schema):
+    """The fields every answer about one issued ticket has (the counter's and the kiosk's)."""
+
+    id = Integer()
+    number = String()
+    queue = String()
+    status = String()
+    party_size = Integer()
+    language = String()
+    issued_at = String()
+    print_status = String(
+        allow_none=True,
+        metadata={"description": "queued, printed, failed or skipped; null: no printer"},
+    )
+
+
+RESERVATION_KEY = String(metadata={"description": "as shown to people: ABCD-EFGH"})
+NEW_PIN = String(metadata={"description": "shown this once; only its hash is stored"})
+
+
+class AppointmentBaseSchema(Schema):
+    """The fields every answer about one appointment has (the booking API's and the counter's)."""
+
+    reservation_key = RESERVATION_KEY
+    service_point = String()
+    category = String()
+    party_size = Integer()
+    starts_at = String()
+    date = String()
+    time = String()
+    email = String(allow_none=True)
+    phone = String(allow_none=True)
+    language = String()
+
+
 class ErrorDetail(Schema):
     code = String(metadata={"description": "machine-readable error code"})
     message = String(metadata={"description": "human-readable message in the caller's language"})

@@ -11,21 +11,13 @@ import wave
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, urgent_ticket_body
+from tests.e2e.pages import chromium, seat_clerk
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MINIMUM_TARGET_PIXELS = 44
 
 
@@ -44,14 +36,8 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium for this module's tests."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -189,15 +175,9 @@ def test_counter_at_work_has_no_serious_axe_violations(
     live_server, new_page, clerk_credentials, issue_ticket
 ):
     issue_ticket("helsinki")
-    username, password = clerk_credentials
     page = new_page(1280, 900)
     page.goto(f"{live_server}/counter")
-    page.fill("#login-username", username)
-    page.fill("#login-password", password)
-    page.click("#login-submit")
-    page.select_option("#choose-service-point", "helsinki")
-    page.select_option("#choose-counter", "1")
-    page.click("#choose-submit")
+    seat_clerk(page, clerk_credentials, "helsinki", 1)
     page.click("#action-call-next")
     expect(page.locator("#current-number")).not_to_have_text("–")
     assert serious_violations(page) == []

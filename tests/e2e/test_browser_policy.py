@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import sync_playwright
-
-from tests.e2e.test_browser_journey import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.pages import chromium
 
 PAGES = ["/kiosk/helsinki", "/kiosk/helsinki?lang=sv", "/counter", "/display/helsinki"]
 SETTLE_MILLISECONDS = 1000
@@ -12,34 +10,28 @@ SETTLE_MILLISECONDS = 1000
 
 def test_kiosk_counter_and_display_raise_no_policy_violations(live_server):
     violations: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context()
-            for path in PAGES:
-                page = context.new_page()
-                page.on(
-                    "console",
-                    lambda message, path=path: (
-                        violations.append(f"{path}: {message.text}")
-                        if "Content Security Policy" in message.text
-                        or "Content-Security-Policy" in message.text
-                        else None
-                    ),
-                )
-                page.add_init_script(
-                    "document.addEventListener('securitypolicyviolation', (event) =>"
-                    " console.error('Content Security Policy: ' + event.violatedDirective"
-                    " + ' ' + event.blockedURI));"
-                )
-                response = page.goto(f"{live_server}{path}")
-                assert response.status == 200
-                assert "script-src 'self'" in response.headers["content-security-policy"]
-                page.wait_for_timeout(SETTLE_MILLISECONDS)  # scripts run, the socket connects
-                page.close()
-            context.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context()
+        for path in PAGES:
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda message, path=path: (
+                    violations.append(f"{path}: {message.text}")
+                    if "Content Security Policy" in message.text
+                    or "Content-Security-Policy" in message.text
+                    else None
+                ),
+            )
+            page.add_init_script(
+                "document.addEventListener('securitypolicyviolation', (event) =>"
+                " console.error('Content Security Policy: ' + event.violatedDirective"
+                " + ' ' + event.blockedURI));"
+            )
+            response = page.goto(f"{live_server}{path}")
+            assert response.status == 200
+            assert "script-src 'self'" in response.headers["content-security-policy"]
+            page.wait_for_timeout(SETTLE_MILLISECONDS)  # scripts run, the socket connects
+            page.close()
+        context.close()
     assert violations == []

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.e2e.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, WAIT_MILLISECONDS, record_errors
+from tests.e2e.pages import WAIT_MILLISECONDS, chromium, open_page, seat_clerk
 
 CHECK_IN_WINDOW = timedelta(minutes=60)  # config.toml's check_in_window_minutes
 
@@ -52,84 +52,66 @@ def test_an_appointment_is_checked_in_at_the_kiosk_and_called_to_a_counter(
 ):
     expect.set_options(timeout=WAIT_MILLISECONDS)
     appointment = book_soon(http, live_server)
-    username, password = clerk_credentials
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    with chromium() as browser:
+        display = open_page(browser, errors, "display", f"{live_server}/display/tampere")
+        expect(display.locator("#current-number")).to_have_text("–")
+
+        kiosk = open_page(browser, errors, "kiosk", f"{live_server}/kiosk/tampere?lang=en")
+        kiosk.click("#have-appointment")
+        expect(kiosk.locator("#check-in-key")).to_be_focused()
+        for character in appointment["reservation_key"]:  # the on-screen keyboard, dash too
+            kiosk.click(f'#screen-check-in [data-key="{character}"]')
+        expect(kiosk.locator("#check-in-key")).to_have_value(appointment["reservation_key"])
+        with kiosk.expect_response(
+            lambda response: response.url.split("?")[0].endswith("/tampere/check-ins")
+        ) as checked_in:
+            kiosk.click("#check-in-submit")
+        result = checked_in.value.json()
+        assert checked_in.value.status == 201, result
+        number = result["ticket"]["number"]
+        assert re.fullmatch(r"C\d{3}", number), result
+        expect(kiosk.locator("#ticket-number")).to_have_text(number)
+        expect(kiosk.locator("#screen-ticket .ticket-label")).to_have_text(
+            "Your appointment number"
         )
-        try:
-            display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-            record_errors(display, errors, "display")
-            display.goto(f"{live_server}/display/tampere")
-            expect(display.locator("#current-number")).to_have_text("–")
+        kiosk.screenshot(path=tmp_path / "kiosk-check-in.png", full_page=True)
 
-            kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()
-            record_errors(kiosk, errors, "kiosk")
-            kiosk.goto(f"{live_server}/kiosk/tampere?lang=en")
-            kiosk.click("#have-appointment")
-            expect(kiosk.locator("#check-in-key")).to_be_focused()
-            for character in appointment["reservation_key"]:  # the on-screen keyboard, dash too
-                kiosk.click(f'#screen-check-in [data-key="{character}"]')
-            expect(kiosk.locator("#check-in-key")).to_have_value(appointment["reservation_key"])
-            with kiosk.expect_response(
-                lambda response: response.url.split("?")[0].endswith("/tampere/check-ins")
-            ) as checked_in:
-                kiosk.click("#check-in-submit")
-            result = checked_in.value.json()
-            assert checked_in.value.status == 201, result
-            number = result["ticket"]["number"]
-            assert re.fullmatch(r"C\d{3}", number), result
-            expect(kiosk.locator("#ticket-number")).to_have_text(number)
-            expect(kiosk.locator("#screen-ticket .ticket-label")).to_have_text(
-                "Your appointment number"
+        counter = open_page(browser, errors, "counter", f"{live_server}/counter?lang=en")
+        seat_clerk(counter, clerk_credentials, "tampere", 2)
+        expect(counter.locator("#action-call-next")).to_be_enabled()
+        # The counter lists today's appointments and those open for check-in (just before
+        # midnight, the first time inside the check-in window is tomorrow's).
+        expect(counter.locator("#day-appointments")).to_contain_text("Checked in")
+        counter.click("#action-call-next")
+        expect(counter.locator("#current-number")).to_have_text(number)
+        counter.screenshot(path=tmp_path / "counter-appointment.png", full_page=True)
+
+        # The clerk books the next appointment for the customer, without contact details.
+        expect(counter.locator("#book-service-point")).to_have_value("tampere")
+        counter.select_option("#book-category", "citizenship")
+        # The first day with free times: late in the evening today may have none left.
+        free = http.get(
+            f"{live_server}/api/v1/free-slots",
+            params={"service_point": "tampere", "category": "citizenship", "days": 14},
+            timeout=10,
+        )
+        assert free.status_code == 200 and free.json()["slots"], free.text
+        counter.fill("#book-day", free.json()["slots"][0]["date"])
+        counter.click("#book-search")
+        counter.locator("#book-slots .slot").first.click()
+        with counter.expect_response(
+            lambda response: (
+                response.url.split("?")[0].endswith("/counter/appointments")
+                and response.request.method == "POST"
             )
-            kiosk.screenshot(path=tmp_path / "kiosk-check-in.png", full_page=True)
+        ) as booked:
+            counter.click("#book-submit")
+        booking = booked.value.json()
+        assert booked.value.status == 201, booking
+        expect(counter.locator("#book-result-key")).to_have_text(booking["reservation_key"])
+        expect(counter.locator("#book-result-pin")).to_have_text(re.compile(r"^\d{6}$"))
 
-            counter = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            record_errors(counter, errors, "counter")
-            counter.goto(f"{live_server}/counter?lang=en")
-            counter.fill("#login-username", username)
-            counter.fill("#login-password", password)
-            counter.click("#login-submit")
-            counter.select_option("#choose-service-point", "tampere")
-            counter.select_option("#choose-counter", "2")
-            counter.click("#choose-submit")
-            expect(counter.locator("#action-call-next")).to_be_enabled()
-            # The counter lists today's appointments and those open for check-in (just before
-            # midnight, the first time inside the check-in window is tomorrow's).
-            expect(counter.locator("#day-appointments")).to_contain_text("Checked in")
-            counter.click("#action-call-next")
-            expect(counter.locator("#current-number")).to_have_text(number)
-            counter.screenshot(path=tmp_path / "counter-appointment.png", full_page=True)
-
-            # The clerk books the next appointment for the customer, without contact details.
-            expect(counter.locator("#book-service-point")).to_have_value("tampere")
-            counter.select_option("#book-category", "citizenship")
-            # The first day with free times: late in the evening today may have none left.
-            free = http.get(
-                f"{live_server}/api/v1/free-slots",
-                params={"service_point": "tampere", "category": "citizenship", "days": 14},
-                timeout=10,
-            )
-            assert free.status_code == 200 and free.json()["slots"], free.text
-            counter.fill("#book-day", free.json()["slots"][0]["date"])
-            counter.click("#book-search")
-            counter.locator("#book-slots .slot").first.click()
-            with counter.expect_response(
-                lambda response: (
-                    response.url.split("?")[0].endswith("/counter/appointments")
-                    and response.request.method == "POST"
-                )
-            ) as booked:
-                counter.click("#book-submit")
-            booking = booked.value.json()
-            assert booked.value.status == 201, booking
-            expect(counter.locator("#book-result-key")).to_have_text(booking["reservation_key"])
-            expect(counter.locator("#book-result-pin")).to_have_text(re.compile(r"^\d{6}$"))
-
-            expect(display.locator("#current-number")).to_have_text(number)
-            expect(display.locator("#current-counter")).to_have_text("2")
-        finally:
-            browser.close()
+        expect(display.locator("#current-number")).to_have_text(number)
+        expect(display.locator("#current-counter")).to_have_text("2")
     assert errors == []

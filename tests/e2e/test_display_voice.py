@@ -15,22 +15,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import log_in_clerk, urgent_ticket_body
+from tests.e2e.pages import WAIT_MILLISECONDS, chromium, seat_clerk
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # What a lobby display's Chromium runs with: announcements need no touch to start.
-    "--autoplay-policy=no-user-gesture-required",
-]
-WAIT_MILLISECONDS = 10_000
+# What a lobby display's Chromium runs with: announcements need no touch to start.
+AUTOPLAY = "--autoplay-policy=no-user-gesture-required"
 RECONNECT_MILLISECONDS = 5_000
 RECORD_AUDIO = """
 window.playedClips = [];
@@ -61,14 +52,8 @@ HEADING = {"fi": "Vuoronumerosi", "sv": "Ditt könummer", "en": "Your waiting nu
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium for this module's tests (each test has its own contexts)."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(extra_args=(AUTOPLAY,)) as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -118,14 +103,8 @@ def played(page: Page) -> list[dict]:
 
 def counter_page(open_page, base_url: str, credentials, counter: int) -> Page:
     """A clerk logged in at the counter page and seated at `counter` of Helsinki."""
-    username, password = credentials
     page = open_page(f"{base_url}/counter", 1280, 900, "counter")
-    page.fill("#login-username", username)
-    page.fill("#login-password", password)
-    page.click("#login-submit")
-    page.select_option("#choose-service-point", "helsinki")
-    page.select_option("#choose-counter", str(counter))
-    page.click("#choose-submit")
+    seat_clerk(page, credentials, "helsinki", counter)
     expect(page.locator("#action-call-next")).to_be_enabled()
     return page
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     CLERK,
@@ -16,7 +16,13 @@ from tests.e2e.conftest import (
     next_month_expiry,
     urgent_ticket_body,
 )
-from tests.e2e.test_browser_journey import CHROMIUM, CHROMIUM_ARGS, WAIT_MILLISECONDS, record_errors
+from tests.e2e.pages import (
+    WAIT_MILLISECONDS,
+    chromium,
+    open_page,
+    seat_clerk,
+    take_urgent_number,
+)
 from tests.notification_helpers import SmsGateway, SmtpServer, free_port
 
 
@@ -90,63 +96,35 @@ def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, ht
     assert pin not in server.stderr()  # nothing personal in the server's log
 
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            counter = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            record_errors(counter, errors, "counter")
-            counter.goto(f"{base}/counter?lang=en")
-            counter.fill("#login-username", CLERK)
-            counter.fill("#login-password", CLERK_PASSWORD)
-            counter.click("#login-submit")
-            counter.select_option("#choose-service-point", "tampere")
-            counter.select_option("#choose-counter", "2")
-            counter.click("#choose-submit")
-            counter.locator("#day-appointments button.show-messages").first.click()
-            rows = counter.locator("#appointment-messages-rows tr")
-            expect(rows).to_have_count(2)
-            expect(rows.nth(0)).to_contain_text("Confirmation")
-            expect(rows.nth(0)).to_contain_text("E-mail: e***@example.fi")
-            expect(rows.nth(0)).to_contain_text("Sent")
-            expect(rows.nth(1)).to_contain_text("Text message")
-            expect(rows.nth(1)).to_contain_text("Sent")
+    with chromium() as browser:
+        counter = open_page(browser, errors, "counter", f"{base}/counter?lang=en")
+        seat_clerk(counter, (CLERK, CLERK_PASSWORD), "tampere", 2)
+        counter.locator("#day-appointments button.show-messages").first.click()
+        rows = counter.locator("#appointment-messages-rows tr")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text("Confirmation")
+        expect(rows.nth(0)).to_contain_text("E-mail: e***@example.fi")
+        expect(rows.nth(0)).to_contain_text("Sent")
+        expect(rows.nth(1)).to_contain_text("Text message")
+        expect(rows.nth(1)).to_contain_text("Sent")
 
-            ahead = http.post(
-                f"{base}/api/v1/service-points/tampere/tickets", json=urgent_ticket_body("en")
-            )
-            assert ahead.status_code == 201, ahead.text
-            year, month = next_month_expiry()
-            kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}).new_page()
-            record_errors(kiosk, errors, "kiosk")
-            kiosk.goto(f"{base}/kiosk/tampere?lang=en")
-            kiosk.click('[data-matter="residence_permit"]')
-            kiosk.click(f'[data-year="{year}"]')
-            kiosk.click(f'[data-month="{month}"]')
-            kiosk.click("#expiry-next")
-            kiosk.click('[data-found="no"]')
-            with kiosk.expect_response(
-                lambda response: (
-                    response.url.split("?")[0].endswith("/tampere/tickets")
-                    and response.request.method == "POST"
-                )
-            ) as issued:
-                kiosk.click('[data-party="1"]')
-            mine = issued.value.json()
-            expect(kiosk.locator("#ticket-number")).to_have_text(mine["number"])
-            kiosk.fill("#turn-near-phone", "040 555 1234")
-            kiosk.click("#turn-near-submit")
-            expect(kiosk.locator("#turn-near-result")).to_have_text(
-                "Thank you. We will send a text message when your turn is near."
-            )
-            expect(kiosk.locator("#turn-near-phone")).to_have_value("")
-            assert len(gateway.requests) == 1  # one ahead: not near yet
-            counter.click("#action-call-next")  # calls the number ahead: now nobody is
-            wait_for(lambda: len(gateway.requests) == 2)
-            text = gateway.json_bodies()[1]
-            assert text["to"] == "+358405551234"
-            assert mine["number"] in text["text"]
-        finally:
-            browser.close()
+        ahead = http.post(
+            f"{base}/api/v1/service-points/tampere/tickets", json=urgent_ticket_body("en")
+        )
+        assert ahead.status_code == 201, ahead.text
+        kiosk = open_page(browser, errors, "kiosk", f"{base}/kiosk/tampere?lang=en")
+        mine = take_urgent_number(kiosk, "tampere", next_month_expiry()).json()
+        expect(kiosk.locator("#ticket-number")).to_have_text(mine["number"])
+        kiosk.fill("#turn-near-phone", "040 555 1234")
+        kiosk.click("#turn-near-submit")
+        expect(kiosk.locator("#turn-near-result")).to_have_text(
+            "Thank you. We will send a text message when your turn is near."
+        )
+        expect(kiosk.locator("#turn-near-phone")).to_have_value("")
+        assert len(gateway.requests) == 1  # one ahead: not near yet
+        counter.click("#action-call-next")  # calls the number ahead: now nobody is
+        wait_for(lambda: len(gateway.requests) == 2)
+        text = gateway.json_bodies()[1]
+        assert text["to"] == "+358405551234"
+        assert mine["number"] in text["text"]
     assert not errors, errors

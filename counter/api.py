@@ -103,6 +103,7 @@ def login(credentials: dict):
 @api.doc(
     operation_id="logoutClerk",
     summary="Log out and free the clerk's counter",
+    description="A number called at the counter goes back to its place in the queue.",
     **CLERK_ONLY,
     responses={401: "Not logged in"},
 )
@@ -148,6 +149,7 @@ def _counter_state() -> dict:
 @api.doc(
     operation_id="openCounter",
     summary="Sit at a counter (frees the clerk's previous one)",
+    description="A number called at the previous counter goes back to its place in the queue.",
     **CLERK_ONLY,
     responses=ERRORS,
 )

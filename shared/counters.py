@@ -10,7 +10,7 @@ from shared.config import Config
 from shared.db import utc_text, write_transaction
 from shared.errors import DomainError, NotFound
 from shared.events import Event, record_event
-from shared.tickets import current_ticket, require_service_point
+from shared.tickets import current_ticket, require_service_point, return_active_ticket
 
 
 def open_counter(
@@ -55,19 +55,21 @@ def open_counter(
 
 
 def close_counters_of(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
-    """Free every counter the clerk holds (on logout). Returns the events."""
+    """Free every counter the clerk holds (on logout); a customer called there goes back to
+    their place in the queue. Returns the events."""
     with write_transaction(db):
         return _close_counters(db, clerk, now)
 
 
 def _close_counters(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
-    """Delete the clerk's counter sessions with a CounterClosed event each; the caller holds the
-    write transaction."""
+    """Delete the clerk's counter sessions with a CounterClosed event each, after returning the
+    customer called there to the queue; the caller holds the write transaction."""
     events = []
     rows = db.execute(
         "SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]
     ).fetchall()
     for service_point_id, counter_number in rows:
+        events += return_active_ticket(db, service_point_id, counter_number, clerk, now)
         db.execute(
             "DELETE FROM counter_sessions WHERE service_point = ? AND counter = ?",
             [service_point_id, counter_number],

@@ -359,6 +359,16 @@ def _act(
         return outcome
 
 
+def return_active_ticket(db, service_point_id: str, counter_number: int, clerk: str, now):
+    """Put the ticket a closing counter has called or is serving back in its place in the queue,
+    so nobody is left called to an empty counter; the caller holds the write transaction.
+    Returns the events (none when the counter had no customer)."""
+    ticket = current_ticket(db, service_point_id, counter_number)
+    if ticket is None:
+        return ()
+    return _move(db, ticket, "TicketReturnedToQueue", WAITING, counter_number, clerk, now).events
+
+
 def _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue=None) -> Outcome:
     """Write the new status and its event row; the caller holds the write transaction."""
     changes = {"status": to_status, "clerk": clerk}

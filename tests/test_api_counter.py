@@ -254,6 +254,39 @@ def test_transfer_bad_target(make_clerk, issue_number, db, body, status, code):
     assert count_rows(db) == before
 
 
+@pytest.mark.parametrize("leave", ["logout", "move"])
+def test_a_clerk_who_leaves_the_counter_returns_the_called_customer_to_the_queue(
+    make_clerk, issue_number, client, socket_client, leave
+):
+    """Nobody stays called to an empty counter: the number goes back to its place (first, as
+    the oldest), and the next clerk calls it."""
+    first, second = issue_number(), issue_number()
+    clerk = make_clerk("clerk1", "helsinki", 1)
+    assert clerk.post("/api/v1/counter/call-next").json["number"] == first["number"]
+    display = socket_client("helsinki")
+    display.get_received()
+    if leave == "logout":
+        assert clerk.delete("/api/v1/session").status_code == 204
+    else:
+        moved = clerk.put("/api/v1/counter", json={"service_point": "helsinki", "counter": 2})
+        assert moved.status_code == 200 and moved.json["current_ticket"] is None
+    events = [m["args"][0] for m in display.get_received() if m["name"] == "queue_event"]
+    assert [event["type"] for event in events][:2] == ["TicketReturnedToQueue", "CounterClosed"]
+    urgent = next(queue for queue in snapshot(client)["queues"] if queue["id"] == "urgent")
+    assert [ticket["number"] for ticket in urgent["waiting"]] == [first["number"], second["number"]]
+    assert snapshot(client)["now_serving"] == []
+    other = make_clerk("clerk2", "helsinki", 3)
+    assert other.post("/api/v1/counter/call-next").json["number"] == first["number"]
+
+
+def test_logging_out_with_nobody_called_returns_nothing(make_clerk, issue_number, client):
+    issued = issue_number()
+    clerk = make_clerk("clerk1", "helsinki", 1)
+    assert clerk.delete("/api/v1/session").status_code == 204
+    urgent = next(queue for queue in snapshot(client)["queues"] if queue["id"] == "urgent")
+    assert [ticket["number"] for ticket in urgent["waiting"]] == [issued["number"]]
+
+
 def test_return_ticket_to_queue(make_clerk, issue_number, client):
     clerk = make_clerk()
     issued = issue_number()

@@ -77,6 +77,11 @@
     return String(value);
   }
 
+  const ANSWER_ORDER = [
+    "matter", "party_size", "expiry", "passport_issued_by_finland", "no_expiring_document",
+    "found_appointment", "can_use_online_booking", "reasons",
+  ];
+
   function showCurrent(ticket) {
     current = ticket;
     $("current-number").textContent = ticket ? ticket.number : "–";
@@ -89,7 +94,8 @@
       if (given.expiry_year && given.expiry_month) {
         given.expiry = String(given.expiry_month).padStart(2, "0") + "/" + given.expiry_year;
       }
-      Object.keys(text.labels).forEach((key) => {
+      // In the order the kiosk asks (the page's texts come with their keys sorted).
+      ANSWER_ORDER.filter((key) => key in text.labels).forEach((key) => {
         if (given[key] === undefined || given[key] === null || given[key] === false && key === "no_expiring_document") return;
         const term = document.createElement("dt");
         term.textContent = text.labels[key];

@@ -39,6 +39,10 @@ def test_a_walk_in_gets_a_number_in_swedish_and_the_display_shows_its_call(
         expect(counter.locator("#action-call-next")).to_be_enabled()
         counter.click("#action-call-next")
         expect(counter.locator("#current-number")).to_have_text(ticket["number"])
+        # The kiosk's answers, in the order the kiosk asked them (not sorted by label).
+        expect(counter.locator("#current-answers dt").nth(0)).to_have_text("Matter")
+        expect(counter.locator("#current-answers dt").nth(1)).to_have_text("Persons")
+        expect(counter.locator("#current-answers dt").nth(2)).to_have_text("Document expires")
         counter.screenshot(path=tmp_path / "counter.png", full_page=True)
 
         expect(display.locator("#current-number")).to_have_text(ticket["number"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tempfile
 import threading
 import time
@@ -20,12 +21,26 @@ from tests.e2e.conftest import urgent_ticket_body
 KIOSKS = 20
 TICKETS_PER_KIOSK = 25
 TIME_LIMIT_SECONDS = 120
+# The rush: every kiosk gives out a number each second (20 a second in all), some ten times what
+# a real opening rush brings, as a person needs half a minute at a kiosk.
+RUSH_SECONDS_PER_TICKET = 1.0
 
 
-def run_kiosk(base_url: str, latencies: list[float], failures: list[str], deadline: float):
-    """One kiosk issuing its numbers one after another, timing each answer."""
+def run_kiosk(
+    base_url: str,
+    latencies: list[float],
+    failures: list[str],
+    deadline: float,
+    pace: float | None = None,
+):
+    """One kiosk issuing its numbers, timing each answer: back to back, or one per `pace`
+    seconds (starting at a random moment of the first period, as people do not arrive in step)."""
+    next_at = time.monotonic() + (random.uniform(0, pace) if pace else 0)
     with requests.Session() as session:
         for _ in range(TICKETS_PER_KIOSK):
+            if pace:
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                next_at += pace
             if time.monotonic() > deadline:
                 failures.append("time limit")
                 return
@@ -40,13 +55,16 @@ def run_kiosk(base_url: str, latencies: list[float], failures: list[str], deadli
                 failures.append(f"{response.status_code} {response.text[:200]}")
 
 
-def measure_http(base_url: str) -> dict:
-    """Issue KIOSKS × TICKETS_PER_KIOSK numbers from KIOSKS threads: rate, p50 and p99."""
+def measure_http(base_url: str, pace: float | None = None) -> dict:
+    """Issue KIOSKS × TICKETS_PER_KIOSK numbers from KIOSKS threads: rate, p50 and p99.
+
+    :param pace: seconds between one kiosk's numbers; None: back to back (the server's limit)
+    """
     latencies: list[float] = []
     failures: list[str] = []
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
     threads = [
-        threading.Thread(target=run_kiosk, args=(base_url, latencies, failures, deadline))
+        threading.Thread(target=run_kiosk, args=(base_url, latencies, failures, deadline, pace))
         for _ in range(KIOSKS)
     ]
     started = time.perf_counter()
@@ -62,6 +80,21 @@ def measure_http(base_url: str) -> dict:
         "p50": percentile(latencies, 0.5),
         "p99": percentile(latencies, 0.99),
     }
+
+
+def measure_rush() -> dict:
+    """The rush (each kiosk a number per RUSH_SECONDS_PER_TICKET) on a server of its own, so
+    that it starts from an empty queue as the back-to-back run does."""
+    from bench.server import BenchServer
+
+    with tempfile.TemporaryDirectory(prefix="jono-bench-rush-") as directory:
+        server = BenchServer(Path(directory))
+        server.prepare()
+        server.start()
+        try:
+            return measure_http(server.url, pace=RUSH_SECONDS_PER_TICKET)
+        finally:
+            server.stop()
 
 
 def measure_baseline(config_path: Path) -> dict:

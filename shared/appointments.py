@@ -151,6 +151,12 @@ def hold_slot(
         or not slots.is_on_grid(config, point, day, start_minute, length)
     ):
         raise DomainError("slot_not_offered", status=409)
+    # Refused on a plain read, without the write lock: in a rush most tries find the time gone,
+    # and queueing them for the lock (SQLite's busy wait) made everyone slow. The write below
+    # checks again. With replaces_token, the person's own hold may be what takes the seat.
+    free = replaces_token or _free_desk_now(db, config, point, day, start_minute, length, now)
+    if free is None:
+        raise DomainError("slot_taken", status=409)
     token = secrets.token_urlsafe(HOLD_TOKEN_BYTES)
     expires_at = now + timedelta(minutes=config.appointments.hold_minutes)
     try:
@@ -158,10 +164,7 @@ def hold_slot(
             release_expired_holds(db, now)
             if replaces_token:
                 release_hold(db, replaces_token)
-            taken = slots.taken_seats(db, [point.id], day, day, now).get(
-                (point.id, str(day)), set()
-            )
-            desk = slots.free_desk(config, point, day, start_minute, length, taken)
+            desk = _free_desk_now(db, config, point, day, start_minute, length, now)
             if desk is None:
                 raise DomainError("slot_taken", status=409)
             hold_id = db.execute(
@@ -187,6 +190,12 @@ def hold_slot(
     except sqlite3.IntegrityError as error:  # the UNIQUE seat said no: someone was faster
         raise DomainError("slot_taken", status=409) from error
     return get_hold(db, token, now)
+
+
+def _free_desk_now(db, config, point, day, start_minute, length, now) -> int | None:
+    """The lowest desk free for the whole appointment, counting live holds as taken."""
+    taken = slots.taken_seats(db, [point.id], day, day, now).get((point.id, str(day)), set())
+    return slots.free_desk(config, point, day, start_minute, length, taken)
 
 
 def release_hold(db: sqlite_utils.Database, token: str) -> None:

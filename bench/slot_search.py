@@ -1,0 +1,202 @@
+"""Benchmark 4: free-slot search across 25 service points × 90 days, most seats already taken.
+
+The bench config has POINTS service points (weekdays 08:00–16:00, 3 desks until noon, 2 after),
+a rolling horizon of 90 days (today and 89 more) and no holidays. Before the server starts, about
+FILL of every day's appointments are booked (written straight into `appointments` and
+`slot_seats`, as book_appointment leaves them), so the search has taken seats to skip. One search
+is what a person asking for every free 30-minute time anywhere (no service point, no city) gets:
+GET /api/v1/free-slots page by page (62 days at most per page) until `next_day` is null.
+Baseline: the same pages through shared.slots.search_free_slots in one process, same database.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import requests
+
+from bench.appointment_setup import (
+    AppointmentBenchServer,
+    appointment_config_text,
+    service_point_toml,
+)
+from bench.stats import percentile
+from shared import slots
+from shared.config import Config, load_config
+from shared.db import connect, utc_text, write_transaction
+
+POINTS = 25
+CITIES = 5
+HORIZON_DAYS = 89  # today and 89 days more: 90 days
+CATEGORY = "residence_permit"  # 30 minutes: two grid steps
+FILL = 0.9
+SEARCHES = 50  # p99 of 50 is the slowest one
+WARM_UP = 3
+SEED = 4
+DESKS = [("08:00", "12:00", 3), ("12:00", "16:00", 2)]
+
+
+def search_config() -> str:
+    """POINTS service points in CITIES cities, all alike; a 90-day horizon."""
+    hours = dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "08:00-16:00")
+    points = "".join(
+        service_point_toml(
+            f"point{number:02d}", f"Point {number}", f"City {number % CITIES + 1}", hours, DESKS
+        )
+        for number in range(1, POINTS + 1)
+    )
+    return appointment_config_text(points, horizon_days=HORIZON_DAYS)
+
+
+def book_most_seats(database_path: Path, config: Config, now: datetime) -> int:
+    """Book about FILL of every desk's 30-minute blocks up to the horizon; the count booked."""
+    chance = random.Random(SEED)
+    step = config.appointments.slot_minutes
+    appointments: list[list] = []
+    seats: list[list] = []
+    for point in config.service_points:
+        day = slots.local_today(point, now)
+        while day <= slots.horizon_day(config, point, now):
+            if slots.is_open_for_appointments(config, point, day):
+                opens, closes = point.appointments.hours[day.weekday()]
+                for start in range(opens, closes, 30):
+                    for desk in range(1, point.appointments.desks_at(start) + 1):
+                        if chance.random() < FILL:
+                            appointment_id = len(appointments) + 1
+                            appointments.append(booked_row(point, day, start, desk, now))
+                            seats += [
+                                [point.id, day.isoformat(), desk, minute, appointment_id]
+                                for minute in range(start, start + 30, step)
+                            ]
+            day += timedelta(days=1)
+    database = connect(str(database_path))
+    try:
+        with write_transaction(database):
+            database.conn.executemany(
+                "INSERT INTO appointments (id, service_point, reservation_key, pin_hash, category,"
+                " party_size, day, start_minute, end_minute, desk, starts_at, ends_at, status,"
+                " email, phone, language, booked_by, booked_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, 'booked', ?, NULL, 'fi', NULL, ?, ?)",
+                [[number, *row] for number, row in enumerate(appointments, 1)],
+            )
+            database.conn.executemany(
+                "INSERT INTO slot_seats (service_point, day, desk, minute, appointment_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                seats,
+            )
+    finally:
+        database.close()
+    return len(appointments)
+
+
+def booked_row(point, day: date, start: int, desk: int, now: datetime) -> list:
+    """An appointment row without its id (a placeholder PIN hash: nobody logs in with it)."""
+    return [
+        point.id,
+        f"B{point.id[-2:]}{day:%m%d}{start:04d}{desk}",
+        "bench-no-pin",
+        CATEGORY,
+        day.isoformat(),
+        start,
+        start + 30,
+        desk,
+        utc_text(slots.local_moment(point, day, start)),
+        utc_text(slots.local_moment(point, day, start + 30)),
+        f"bench{point.id}{day:%m%d}{start}{desk}@example.fi",
+        utc_text(now),
+        utc_text(now),
+    ]
+
+
+def search_http(session: requests.Session, base_url: str) -> int:
+    """One search over the whole horizon, page by page: the free times found."""
+    found = 0
+    parameters = {"category": CATEGORY, "days": slots.MAX_DAYS_PER_SEARCH}
+    while True:
+        response = session.get(f"{base_url}/api/v1/free-slots", params=parameters, timeout=30)
+        response.raise_for_status()
+        page = response.json()
+        found += len(page["slots"])
+        if page["next_day"] is None:
+            return found
+        parameters["from"] = page["next_day"]
+
+
+def search_in_process(database, config: Config) -> int:
+    """The same pages through search_free_slots: the free times found."""
+    now = datetime.now(UTC)
+    found = 0
+    first_day = None
+    point_ids = slots.service_points_in(config, None)
+    while True:
+        page = slots.search_free_slots(
+            database,
+            config,
+            service_point_ids=point_ids,
+            category=CATEGORY,
+            party_size=1,
+            now=now,
+            first_day=first_day,
+            days=slots.MAX_DAYS_PER_SEARCH,
+        )
+        found += len(page.slots)
+        if page.next_day is None:
+            return found
+        first_day = page.next_day
+
+
+def timed(search, count: int) -> dict:
+    """Run `search` WARM_UP times unmeasured, then `count` times: p50, p99, free times found."""
+    for _ in range(WARM_UP):
+        search()
+    latencies = []
+    found = 0
+    for _ in range(count):
+        started = time.perf_counter()
+        found = search()
+        latencies.append(time.perf_counter() - started)
+    return {"p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99), "found": found}
+
+
+def run() -> tuple[list[tuple[str, str, str, str]], dict]:
+    """Run benchmark 4 on its own server: the table rows, and Jono's figures (p50 and p99 in
+    seconds, free times found)."""
+    with tempfile.TemporaryDirectory(prefix="jono-bench-search-") as directory:
+        server = AppointmentBenchServer(Path(directory), search_config())
+        server.prepare()
+        config = load_config(server.config_path)
+        database_path = Path(directory) / "jono.db"
+        booked = book_most_seats(database_path, config, datetime.now(UTC))
+        server.start()
+        try:
+            with requests.Session() as session:
+                jono = timed(lambda: search_http(session, server.url), SEARCHES)
+        finally:
+            server.stop()
+        database = connect(str(database_path))
+        try:
+            bare = timed(lambda: search_in_process(database, config), SEARCHES)
+        finally:
+            database.close()
+    name = "4 free-slot search"
+    days = HORIZON_DAYS + 1
+    rows = [
+        (
+            name,
+            f"free times found ({POINTS} points × {days} days, {booked} booked)",
+            str(jono["found"]),
+            str(bare["found"]),
+        ),
+        (name, f"p50 of a {days}-day search (2 pages)", ms(jono["p50"]), ms(bare["p50"])),
+        (name, f"p99 of a {days}-day search (2 pages)", ms(jono["p99"]), ms(bare["p99"])),
+    ]
+    return rows, jono
+
+
+def ms(seconds: float) -> str:
+    """A duration for the table."""
+    return f"{seconds * 1000:.1f} ms"

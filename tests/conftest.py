@@ -25,17 +25,16 @@ CLERK_PASSWORD = "counter-password"
 
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch):
-    """Hash test passwords with a cheap method: scrypt's deliberate slowness would dominate the
-    suite's run time, and checking a password works the same whichever method made the hash."""
-    import shared.reservation_keys
+    """Hash clerk passwords with a cheap method: scrypt's deliberate slowness would dominate the
+    suite's run time, and checking a password works the same whichever method made the hash.
+    (Appointment PINs use their own, cheaper method: shared.reservation_keys.PIN_HASH_METHOD.)"""
     import shared.users
 
-    for module in (shared.users, shared.reservation_keys):  # clerk passwords and appointment PINs
-        monkeypatch.setattr(
-            module,
-            "generate_password_hash",
-            functools.partial(module.generate_password_hash, method="pbkdf2:sha256:1000"),
-        )
+    monkeypatch.setattr(
+        shared.users,
+        "generate_password_hash",
+        functools.partial(shared.users.generate_password_hash, method="pbkdf2:sha256:1000"),
+    )
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import logging
 import re
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from shared.reservation_keys import new_reservation_key
+from shared.reservation_keys import PIN_HASH_METHOD, hash_pin, new_reservation_key, pin_matches
 
 
 @pytest.fixture
@@ -136,13 +137,22 @@ def test_the_pin_is_never_stored_or_logged_in_clear(app, client, db, caplog):
     client.post("/api/v1/appointments/lookup", json={**credentials, "pin": wrong_pin(pin)})
     client.post("/api/v1/appointments/cancel", json=credentials)
     stored_hash = db.execute("SELECT pin_hash FROM appointments").fetchone()[0]
-    assert re.match(r"(scrypt|pbkdf2):", stored_hash)
+    assert stored_hash.startswith(PIN_HASH_METHOD + "$")  # salted: method$salt$hash
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
         for row in db.execute(f"SELECT * FROM {table}").fetchall():
             assert pin not in " ".join(str(value) for value in row), f"PIN in clear in {table}"
     assert caplog.records, "the test must see the log"
     assert pin not in caplog.text
     assert all(pin not in str(record.args) for record in caplog.records)
+
+
+def test_a_pin_hashed_with_the_earlier_method_still_matches():
+    """PINs of appointments booked before the method changed (werkzeug's default scrypt)."""
+    earlier = generate_password_hash("024680", method="scrypt:32768:8:1")
+    assert pin_matches(earlier, "024680")
+    assert not pin_matches(earlier, "024681")
+    assert pin_matches(hash_pin("135790"), "135790")
+    assert hash_pin("135790") != hash_pin("135790")  # a salt of its own each time
 
 
 def test_the_confirmation_pdf_needs_the_form_token(client, booked):

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TypeVar
 
 from apiflask import APIBlueprint
-from flask import current_app, request
 
 from booking.schemas import (
     AppointmentSchema,
@@ -37,13 +35,12 @@ from shared.appointment_changes import (
 )
 from shared.appointments import Appointment, AppointmentChange, book_appointment, hold_slot
 from shared.db import utc_text
-from shared.errors import DomainError, NotFound
-from shared.rate_limit import RateLimiter
+from shared.errors import NotFound
+from shared.rate_limit import count_client_try
 from shared.realtime import publish
 from shared.reservation_keys import format_reservation_key
 
 api = APIBlueprint("booking_api", __name__, url_prefix="/api/v1", tag="Appointments")
-HOUR = timedelta(hours=1)
 Result = TypeVar("Result")
 KEY_AND_PIN_ERRORS = {
     400: "Missing fields",
@@ -52,22 +49,14 @@ KEY_AND_PIN_ERRORS = {
 }
 
 
-def rate_limiter() -> RateLimiter:
-    """The app's one limiter (made on first use)."""
-    return current_app.extensions.setdefault("booking_rate_limiter", RateLimiter())
-
-
 def limit_client(bucket: str) -> None:
     """Count a try of this client (its address) and refuse when it has had too many."""
-    state = jono()
-    rules = state.config.appointments
+    rules = jono().config.appointments
     limit = {
         "pin": rules.pin_attempts_per_client_per_hour,
         "booking": rules.bookings_per_client_per_hour,
     }[bucket]
-    client = request.remote_addr or "unknown"
-    if not rate_limiter().allow(bucket, client, limit, HOUR, state.clock.now()):
-        raise DomainError("too_many_requests", status=429)
+    count_client_try(bucket, limit)
 
 
 def limited_call(bucket: str, domain_function: Callable[..., Result], **fields: object) -> Result:

@@ -6,7 +6,7 @@ from apiflask import Schema
 from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
-from shared.config import LANGUAGES
+from shared.config_reader import LANGUAGES
 from shared.schemas import NEW_PIN, AppointmentBaseSchema, NamesSchema
 
 KEY = String(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from shared.app import jono
-from shared.config import LANGUAGES
+from shared.config_reader import LANGUAGES
 from shared.i18n import current_language
 
 pages = Blueprint(

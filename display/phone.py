@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import force_locale
 
 from shared.app import get_db, jono
-from shared.config import LANGUAGES
+from shared.config_reader import LANGUAGES
 from shared.errors import NotFound
 from shared.ticket_status import ticket_status
 

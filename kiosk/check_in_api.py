@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from apiflask import APIBlueprint
-from flask import current_app, request
 
 from kiosk.api import issued_ticket_body, run_triage
 from kiosk.schemas import (
@@ -21,24 +20,18 @@ from shared.app import get_db, jono
 from shared.check_in import CHECKED_IN, TOO_EARLY, book_offered_appointment, check_in_appointment
 from shared.confirmation_slips import confirmation_escpos
 from shared.errors import DomainError
-from shared.rate_limit import RateLimiter
+from shared.rate_limit import count_client_try
 from shared.realtime import public_snapshot, publish
 from shared.reservation_keys import format_reservation_key
 from shared.snapshot import place_in_queue
 from shared.triage import URGENT_TICKET
 
 api = APIBlueprint("kiosk_check_in_api", __name__, url_prefix="/api/v1", tag="Kiosk")
-HOUR = timedelta(hours=1)
 
 
 def limit_kiosk() -> None:
     """Count a try of this kiosk (its address); refuse with 429 when it has had too many."""
-    state = jono()
-    limiter = current_app.extensions.setdefault("booking_rate_limiter", RateLimiter())
-    limit = state.config.appointments.check_ins_per_client_per_hour
-    client = request.remote_addr or "unknown"
-    if not limiter.allow("check_in", client, limit, HOUR, state.clock.now()):
-        raise DomainError("too_many_requests", status=429)
+    count_client_try("check_in", jono().config.appointments.check_ins_per_client_per_hour)
 
 
 @api.post("/service-points/<service_point_id>/check-ins")

@@ -6,7 +6,7 @@ from babel.dates import get_month_names
 from flask import Blueprint, abort, render_template, request
 
 from shared.app import jono
-from shared.config import LANGUAGES
+from shared.config_reader import LANGUAGES
 from shared.i18n import current_language
 from shared.qr import qr_svg
 from shared.reservation_keys import KEY_ALPHABET

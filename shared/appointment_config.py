@@ -1,7 +1,8 @@
 """Appointment settings from config.toml: the [appointments] table and each service point's own.
 
-`shared.config` calls the two parse functions with its key-naming reader, so a bad key here stops
-start-up with its full name just like everywhere else.
+`shared.config` and `shared.service_point_config` call the two parse functions with their
+key-naming reader (`shared.config_reader.ConfigReader`), so a bad key here stops start-up with its
+full name just like everywhere else.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class ServicePointAppointments:
 def parse_rules(reader: Any, table: dict, category_ids: set[str]) -> AppointmentRules:
     """Read the [appointments] table.
 
-    :param reader: shared.config's reader, which names the key in every error
+    :param reader: the ConfigReader, which names the key in every error
     :param table: the [appointments] table
     :param category_ids: the configured categories; `minutes` must cover each of them
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_babel import Babel, get_locale
 
-from shared.config import LANGUAGES
+from shared.config_reader import LANGUAGES
 
 babel = Babel()
 

@@ -75,7 +75,7 @@ KEYS: dict[str, tuple[type, str]] = {
 def parse_notifications(reader: Any, table: dict) -> NotificationSettings:
     """Read the [notifications] table.
 
-    :param reader: shared.config's reader, which names the key in every error
+    :param reader: the ConfigReader, which names the key in every error
     :param table: the [notifications] table ({} when it is left out)
     """
     reader.only_keys(table, "notifications", set(KEYS))

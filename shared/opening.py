@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.config import Config, ServicePoint
+from shared.config import Config
+from shared.service_point_config import ServicePoint
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 Jono runs one server process (Socket.IO state lives in it), so counting in memory is enough.
 Behind a reverse proxy, make `request.remote_addr` the client's address (werkzeug's ProxyFix).
+`count_client_try` applies the app's one limiter to the current request's client.
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ import threading
 from collections import defaultdict, deque
 from datetime import datetime, timedelta
 
+from flask import current_app, request
+
+from shared.app import jono
+from shared.errors import DomainError
+
 PRUNE_ABOVE_CLIENTS = 10_000
+HOUR = timedelta(hours=1)
+# One limiter per app (booking and kiosk check-in share it); buckets keep their counts apart.
+LIMITER_EXTENSION = "booking_rate_limiter"
 
 
 class RateLimiter:
@@ -49,3 +58,16 @@ class RateLimiter:
         """Drop clients whose every try is older than the window."""
         for key in [key for key, tries in self._tries.items() if not tries or tries[-1] <= oldest]:
             del self._tries[key]
+
+
+def count_client_try(bucket: str, limit: int) -> None:
+    """Count a try of this request's client (its address) in `bucket`; refuse with 429 when it
+    has had `limit` tries in the last hour already.
+
+    :param bucket: what is limited (``pin``, ``booking``, ``check_in``)
+    :param limit: tries allowed per hour; 0 means no limit
+    """
+    limiter = current_app.extensions.setdefault(LIMITER_EXTENSION, RateLimiter())
+    client = request.remote_addr or "unknown"
+    if not limiter.allow(bucket, client, limit, HOUR, jono().clock.now()):
+        raise DomainError("too_many_requests", status=429)

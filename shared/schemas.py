@@ -6,7 +6,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
 from apiflask.validators import OneOf
 
-from shared.config import LANGUAGES
+from shared.config_reader import LANGUAGES
 
 Language = String(validate=OneOf(LANGUAGES), metadata={"description": "fi, sv or en"})
 

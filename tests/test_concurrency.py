@@ -11,9 +11,9 @@ import threading
 import time
 from collections import Counter as Tally
 
-from shared.config import Counter
 from shared.db import connect
 from shared.errors import DomainError
+from shared.service_point_config import Counter
 from shared.tickets import call_next_ticket, finish_ticket, issue_ticket
 
 THREADS = 20

@@ -37,6 +37,7 @@ FILL = 0.9
 SEARCHES = 50  # p99 of 50 is the slowest one
 WARM_UP = 3
 SEED = 4
+MONTH_DAYS = 31
 DESKS = [("08:00", "12:00", 3), ("12:00", "16:00", 2)]
 
 
@@ -126,6 +127,39 @@ def search_http(session: requests.Session, base_url: str) -> int:
         parameters["from"] = page["next_day"]
 
 
+def month_page_http(session: requests.Session, base_url: str, pick: random.Random) -> int:
+    """What the booking calendar asks: one month (31 days) at one service point, a month of the
+    horizon picked at random; the free times found."""
+    first = date.today() + timedelta(days=MONTH_DAYS * pick.randrange(3))
+    response = session.get(
+        f"{base_url}/api/v1/free-slots",
+        params={
+            "category": CATEGORY,
+            "service_point": f"point{pick.randrange(1, POINTS + 1):02d}",
+            "from": first.isoformat(),
+            "days": MONTH_DAYS,
+        },
+        timeout=30,
+    )
+    response.raise_for_status()
+    return len(response.json()["slots"])
+
+
+def month_page_in_process(database, config: Config, pick: random.Random) -> int:
+    """The same month pages through search_free_slots: the free times found."""
+    page = slots.search_free_slots(
+        database,
+        config,
+        service_point_ids=[f"point{pick.randrange(1, POINTS + 1):02d}"],
+        category=CATEGORY,
+        party_size=1,
+        now=datetime.now(UTC),
+        first_day=date.today() + timedelta(days=MONTH_DAYS * pick.randrange(3)),
+        days=MONTH_DAYS,
+    )
+    return len(page.slots)
+
+
 def search_in_process(database, config: Config) -> int:
     """The same pages through search_free_slots: the free times found."""
     now = datetime.now(UTC)
@@ -175,11 +209,15 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
         try:
             with requests.Session() as session:
                 jono = timed(lambda: search_http(session, server.url), SEARCHES)
+                pick = random.Random(SEED)
+                month = timed(lambda: month_page_http(session, server.url, pick), SEARCHES)
         finally:
             server.stop()
         database = connect(str(database_path))
         try:
             bare = timed(lambda: search_in_process(database, config), SEARCHES)
+            pick = random.Random(SEED)
+            bare_month = timed(lambda: month_page_in_process(database, config, pick), SEARCHES)
         finally:
             database.close()
     name = "4 free-slot search"
@@ -193,6 +231,15 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
         ),
         (name, f"p50 of a {days}-day search (2 pages)", ms(jono["p50"]), ms(bare["p50"])),
         (name, f"p99 of a {days}-day search (2 pages)", ms(jono["p99"]), ms(bare["p99"])),
+        *[
+            (
+                name,
+                f"{figure} of a month page at one point (the calendar's request)",
+                ms(month[figure]),
+                ms(bare_month[figure]),
+            )
+            for figure in ("p50", "p99")
+        ],
     ]
     return rows, jono
 

@@ -302,3 +302,15 @@ def test_malformed_json_is_refused(client, db):
     assert response.status_code == 400
     assert response.json["error"]["code"] == "invalid_json"
     assert count_booking_rows(db) == before
+
+
+def test_the_free_slots_answer_has_exactly_the_documented_shape(client):
+    """The route sends its answer without marshmallow (speed): it must still be FreeSlotsSchema."""
+    from booking.schemas import FreeSlotsSchema
+
+    answer = free_slots(client, days=3)
+    assert answer["slots"], "the demo has free times"
+    loaded = FreeSlotsSchema().load(answer)  # raises on a missing, extra or wrongly typed field
+    assert set(loaded) == set(FreeSlotsSchema().fields)
+    assert set(answer["slots"][0]) == set(FreeSlotsSchema().fields["slots"].inner.schema.fields)
+    assert sum(day["free_count"] for day in answer["days"]) == len(answer["slots"])

@@ -90,9 +90,12 @@ def create_app(
     app.teardown_appcontext(_release_database)
 
     from shared import api, i18n, realtime, security
+    from shared.admission import AdmissionLimit
 
     security.init_app(app)
     i18n.init_app(app)
+    # Before Socket.IO wraps the app, so that its long-lived connections bypass the limit.
+    app.wsgi_app = AdmissionLimit(app.wsgi_app)
     realtime.socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
     realtime.init_delivery(app)
     api.init_app(app)

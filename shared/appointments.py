@@ -194,7 +194,10 @@ def hold_slot(
 
 def _free_desk_now(db, config, point, day, start_minute, length, now) -> int | None:
     """The lowest desk free for the whole appointment, counting live holds as taken."""
-    taken = slots.taken_seats(db, [point.id], day, day, now).get((point.id, str(day)), set())
+    minutes = range(start_minute, start_minute + length)
+    taken = slots.taken_seats(db, [point.id], day, day, now, minutes).get(
+        (point.id, str(day)), set()
+    )
     return slots.free_desk(config, point, day, start_minute, length, taken)
 
 

@@ -109,14 +109,24 @@ def local_moment(service_point: ServicePoint, day: date, minute: int) -> datetim
 
 
 def taken_seats(
-    db: sqlite_utils.Database, service_point_ids: list[str], first: date, last: date, now: datetime
+    db: sqlite_utils.Database,
+    service_point_ids: list[str],
+    first: date,
+    last: date,
+    now: datetime,
+    minutes: range | None = None,
 ) -> dict[tuple[str, str], set[tuple[int, int]]]:
-    """The (desk, minute) seats taken per (service point, day): appointments and live holds."""
+    """The (desk, minute) seats taken per (service point, day): appointments and live holds.
+
+    :param minutes: only seats in these minutes (one appointment's: all that `free_desk` needs)
+    """
     marks = ",".join("?" for _ in service_point_ids)
+    within = (minutes.start, minutes.stop) if minutes else (0, 24 * 60 * 2)
     rows = db.execute(
         f"SELECT service_point, day, desk, minute FROM slot_seats WHERE service_point IN ({marks})"
-        " AND day BETWEEN ? AND ? AND (expires_at IS NULL OR expires_at > ?)",
-        [*service_point_ids, first.isoformat(), last.isoformat(), utc_text(now)],
+        " AND day BETWEEN ? AND ? AND minute >= ? AND minute < ?"
+        " AND (expires_at IS NULL OR expires_at > ?)",
+        [*service_point_ids, first.isoformat(), last.isoformat(), *within, utc_text(now)],
     ).fetchall()
     taken: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
     for point, day, desk, minute in rows:

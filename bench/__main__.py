@@ -14,17 +14,12 @@ from pathlib import Path
 from bench import booking_rush as rush_benchmark
 from bench import display, slot_search, tickets
 from bench.server import BenchServer, rss_megabytes
-from bench.stats import print_table
+from bench.stats import milliseconds, print_table
 
 TICKET_P99_TARGET = 0.050
 CALL_P99_TARGET = 0.100
 BOOKING_P99_TARGET = 0.250
 SEARCH_P99_TARGET = 0.020
-
-
-def milliseconds(seconds: float) -> str:
-    """A duration for the table."""
-    return f"{seconds * 1000:.1f} ms"
 
 
 def machine() -> str:
@@ -58,34 +53,10 @@ def main() -> None:
         server.start()
         try:
             issued = tickets.measure_http(server.url)
+            floor = tickets.measure_http(server.url, ask=tickets.fetch_stylesheet)
             bare = tickets.measure_baseline(server.config_path)
             rush = tickets.measure_rush()
-            rows += [
-                (
-                    "1 ticket issuing",
-                    "back to back: tickets/s",
-                    f"{issued['rate']:.0f}",
-                    f"{bare['rate']:.0f}",
-                ),
-                *[
-                    (
-                        "1 ticket issuing",
-                        f"back to back: {name}",
-                        milliseconds(issued[name]),
-                        milliseconds(bare[name]),
-                    )
-                    for name in ("p50", "p99")
-                ],
-                *[
-                    (
-                        "1 ticket issuing",
-                        f"rush: {name}",
-                        milliseconds(rush[name]),
-                        "–",
-                    )
-                    for name in ("p50", "p99")
-                ],
-            ]
+            rows += tickets.table_rows(issued, bare, rush, floor)
             worker = server.worker_pid()
             idle_rss = rss_megabytes(worker)
             called = display.measure_jono(

@@ -25,7 +25,7 @@ from bench.appointment_setup import (
     appointment_config_text,
     service_point_toml,
 )
-from bench.stats import percentile
+from bench.stats import milliseconds, percentile
 from shared.appointments import book_appointment, hold_slot
 from shared.config import load_config
 from shared.db import connect, migrate
@@ -279,8 +279,3 @@ def outcome_text(figures: dict) -> str:
     if figures["errors"]:
         text += f", {figures['errors']} errors, e.g. {figures['first_error'][:60]}"
     return text + ")"
-
-
-def milliseconds(seconds: float) -> str:
-    """A duration for the table."""
-    return f"{seconds * 1000:.1f} ms"

@@ -24,7 +24,7 @@ from bench.appointment_setup import (
     appointment_config_text,
     service_point_toml,
 )
-from bench.stats import percentile
+from bench.stats import milliseconds, percentile
 from shared import slots
 from shared.config import Config, load_config
 from shared.db import connect, utc_text, write_transaction
@@ -229,21 +229,26 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
             str(jono["found"]),
             str(bare["found"]),
         ),
-        (name, f"p50 of a {days}-day search (2 pages)", ms(jono["p50"]), ms(bare["p50"])),
-        (name, f"p99 of a {days}-day search (2 pages)", ms(jono["p99"]), ms(bare["p99"])),
+        (
+            name,
+            f"p50 of a {days}-day search (2 pages)",
+            milliseconds(jono["p50"]),
+            milliseconds(bare["p50"]),
+        ),
+        (
+            name,
+            f"p99 of a {days}-day search (2 pages)",
+            milliseconds(jono["p99"]),
+            milliseconds(bare["p99"]),
+        ),
         *[
             (
                 name,
                 f"{figure} of a month page at one point (the calendar's request)",
-                ms(month[figure]),
-                ms(bare_month[figure]),
+                milliseconds(month[figure]),
+                milliseconds(bare_month[figure]),
             )
             for figure in ("p50", "p99")
         ],
     ]
     return rows, jono
-
-
-def ms(seconds: float) -> str:
-    """A duration for the table."""
-    return f"{seconds * 1000:.1f} ms"

@@ -11,6 +11,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def milliseconds(seconds: float) -> str:
+    """A duration for the table."""
+    return f"{seconds * 1000:.1f} ms"
+
+
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     """Print (benchmark, measure, Jono, baseline) rows as a Markdown table."""
     header = ("benchmark", "measure", "Jono (jono serve)", "bare baseline")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from bench.stats import percentile
+from bench.stats import milliseconds, percentile
 from shared.config import load_config
 from shared.db import connect, migrate
 from shared.tickets import issue_ticket
@@ -26,14 +26,30 @@ TIME_LIMIT_SECONDS = 120
 RUSH_SECONDS_PER_TICKET = 1.0
 
 
+def issue(session: requests.Session, base_url: str) -> tuple[requests.Response, int]:
+    """A kiosk's request for an urgent number, and the status it must get."""
+    response = session.post(
+        f"{base_url}/api/v1/service-points/helsinki/tickets",
+        json=urgent_ticket_body("fi"),
+        timeout=30,
+    )
+    return response, 201
+
+
+def fetch_stylesheet(session: requests.Session, base_url: str) -> tuple[requests.Response, int]:
+    """The floor under any request of this server: a static file, no app code, no database."""
+    return session.get(f"{base_url}/static/jono.css", timeout=30), 200
+
+
 def run_kiosk(
     base_url: str,
+    ask,
     latencies: list[float],
     failures: list[str],
     deadline: float,
     pace: float | None = None,
 ):
-    """One kiosk issuing its numbers, timing each answer: back to back, or one per `pace`
+    """One kiosk making its requests, timing each answer: back to back, or one per `pace`
     seconds (starting at a random moment of the first period, as people do not arrive in step)."""
     next_at = time.monotonic() + (random.uniform(0, pace) if pace else 0)
     with requests.Session() as session:
@@ -45,26 +61,25 @@ def run_kiosk(
                 failures.append("time limit")
                 return
             started = time.perf_counter()
-            response = session.post(
-                f"{base_url}/api/v1/service-points/helsinki/tickets",
-                json=urgent_ticket_body("fi"),
-                timeout=30,
-            )
+            response, expected = ask(session, base_url)
             latencies.append(time.perf_counter() - started)
-            if response.status_code != 201:
+            if response.status_code != expected:
                 failures.append(f"{response.status_code} {response.text[:200]}")
 
 
-def measure_http(base_url: str, pace: float | None = None) -> dict:
-    """Issue KIOSKS × TICKETS_PER_KIOSK numbers from KIOSKS threads: rate, p50 and p99.
+def measure_http(base_url: str, pace: float | None = None, ask=issue) -> dict:
+    """KIOSKS × TICKETS_PER_KIOSK requests (numbers, unless `ask` says otherwise) from KIOSKS
+    threads: rate, p50 and p99.
 
-    :param pace: seconds between one kiosk's numbers; None: back to back (the server's limit)
+    :param pace: seconds between one kiosk's requests; None: back to back (the server's limit)
     """
     latencies: list[float] = []
     failures: list[str] = []
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
     threads = [
-        threading.Thread(target=run_kiosk, args=(base_url, latencies, failures, deadline, pace))
+        threading.Thread(
+            target=run_kiosk, args=(base_url, ask, latencies, failures, deadline, pace)
+        )
         for _ in range(KIOSKS)
     ]
     started = time.perf_counter()
@@ -74,12 +89,29 @@ def measure_http(base_url: str, pace: float | None = None) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     if failures:
-        raise RuntimeError(f"{len(failures)} tickets failed, e.g. {failures[0]}")
+        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
     return {
         "rate": len(latencies) / elapsed,
         "p50": percentile(latencies, 0.5),
         "p99": percentile(latencies, 0.99),
     }
+
+
+def table_rows(issued: dict, bare: dict, rush: dict, floor: dict) -> list[tuple[str, ...]]:
+    """Benchmark 1's rows: back to back (and the bare inserts), the rush, and the static file."""
+
+    name = "1 ticket issuing"
+    static = "1 same server, a static file"
+    return [
+        (name, "back to back: tickets/s", f"{issued['rate']:.0f}", f"{bare['rate']:.0f}"),
+        *[
+            (name, f"back to back: {p}", milliseconds(issued[p]), milliseconds(bare[p]))
+            for p in ("p50", "p99")
+        ],
+        *[(name, f"rush: {p}", milliseconds(rush[p]), "–") for p in ("p50", "p99")],
+        (static, "back to back: requests/s", f"{floor['rate']:.0f}", "–"),
+        *[(static, f"back to back: {p}", milliseconds(floor[p]), "–") for p in ("p50", "p99")],
+    ]
 
 
 def measure_rush() -> dict:

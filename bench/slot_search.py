@@ -229,18 +229,15 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
             str(jono["found"]),
             str(bare["found"]),
         ),
-        (
-            name,
-            f"p50 of a {days}-day search (2 pages)",
-            milliseconds(jono["p50"]),
-            milliseconds(bare["p50"]),
-        ),
-        (
-            name,
-            f"p99 of a {days}-day search (2 pages)",
-            milliseconds(jono["p99"]),
-            milliseconds(bare["p99"]),
-        ),
+        *[
+            (
+                name,
+                f"{figure} of a {days}-day search (2 pages)",
+                milliseconds(jono[figure]),
+                milliseconds(bare[figure]),
+            )
+            for figure in ("p50", "p99")
+        ],
         *[
             (
                 name,

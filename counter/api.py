@@ -18,7 +18,7 @@ from counter.schemas import (
     TicketDetailSchema,
     TransferSchema,
 )
-from shared import tickets
+from shared import ticket_actions, tickets
 from shared.app import get_db, jono
 from shared.counters import close_counters_of, counter_of, open_counter
 from shared.db import utc_text
@@ -181,7 +181,7 @@ def call_next():
     """Call the next waiting number in the counter's queue order."""
     service_point_id, counter_number = seated_counter()
     state = jono()
-    outcome = tickets.call_next_ticket(
+    outcome = ticket_actions.call_next_ticket(
         get_db(),
         state.config,
         service_point_id=service_point_id,
@@ -226,21 +226,32 @@ def _register_action(path: str, operation_id: str, summary: str, action) -> None
 
 
 _register_action(
-    "call", "callTicket", "Call a specific waiting number to the counter", tickets.call_ticket
+    "call",
+    "callTicket",
+    "Call a specific waiting number to the counter",
+    ticket_actions.call_ticket,
 )
 _register_action(
-    "recall", "recallTicket", "Call the counter's current number again", tickets.recall_ticket
+    "recall",
+    "recallTicket",
+    "Call the counter's current number again",
+    ticket_actions.recall_ticket,
 )
 _register_action(
-    "no-show", "markNoShow", "Close a called number whose holder did not come", tickets.mark_no_show
+    "no-show",
+    "markNoShow",
+    "Close a called number whose holder did not come",
+    ticket_actions.mark_no_show,
 )
-_register_action("start", "startServing", "The customer is at the counter", tickets.start_serving)
-_register_action("finish", "finishTicket", "The matter is handled", tickets.finish_ticket)
+_register_action(
+    "start", "startServing", "The customer is at the counter", ticket_actions.start_serving
+)
+_register_action("finish", "finishTicket", "The matter is handled", ticket_actions.finish_ticket)
 _register_action(
     "return",
     "returnTicketToQueue",
     "Put the number back in its queue at its place",
-    tickets.return_ticket_to_queue,
+    ticket_actions.return_ticket_to_queue,
 )
 
 
@@ -256,7 +267,7 @@ _register_action(
 )
 def transfer(ticket_id: int, target: dict):
     """Transfer a ticket to another queue."""
-    return _ticket_action(tickets.transfer_ticket, ticket_id, to_queue=target["queue"])
+    return _ticket_action(ticket_actions.transfer_ticket, ticket_id, to_queue=target["queue"])
 
 
 @api.post("/tickets/<int:ticket_id>/reprint")

@@ -1,7 +1,8 @@
 """Call order: checked-in appointments go first once their time has come.
 
-`shared.tickets.call_next_ticket` sorts a counter's waiting tickets by its queue order; a counter
-that serves an appointment queue then moves the due appointments in front, earliest start first.
+`shared.ticket_actions.call_next_ticket` sorts a counter's waiting tickets by its queue order; a
+counter that serves an appointment queue then moves the due appointments in front, earliest start
+first.
 """
 
 from __future__ import annotations

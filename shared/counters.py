@@ -10,7 +10,8 @@ from shared.config import Config
 from shared.db import utc_text, write_transaction
 from shared.errors import DomainError, NotFound
 from shared.events import Event, record_event
-from shared.tickets import current_ticket, require_service_point, return_active_ticket
+from shared.ticket_actions import return_active_ticket
+from shared.tickets import current_ticket, require_service_point
 
 
 def open_counter(

@@ -19,6 +19,7 @@ from shared.config import Config
 from shared.db import utc_text, write_transaction
 from shared.errors import DomainError, InvalidRequest, NotFound
 from shared.notification_texts import translations
+from shared.tickets import local_day
 
 TURN_NEAR_KIND = "turn_near"
 ENDED = ("finished", "no_show")
@@ -73,8 +74,6 @@ def notify_turn_near(
 
     Also forgets the numbers of tickets that ended. Returns how many texts were queued.
     """
-    from shared.tickets import local_day
-
     point = config.service_point(service_point_id)
     today = local_day(point, now)
     _forget_ended(db, service_point_id, today)

@@ -13,7 +13,7 @@ from shared.app import create_app
 from shared.appointment_sweep import LostAppointmentSweeper, sweeper_of
 from shared.appointments import book_appointment, get_appointment_by_id, hold_slot
 from shared.reservation_keys import format_reservation_key
-from shared.tickets import call_next_ticket
+from shared.ticket_actions import call_next_ticket
 from shared.users import add_user
 from tests.appointment_helpers import HELSINKI, count_booking_rows, local
 from tests.conftest import CLERK_PASSWORD, count_rows

@@ -14,7 +14,8 @@ from collections import Counter as Tally
 from shared.db import connect
 from shared.errors import DomainError
 from shared.service_point_config import Counter
-from shared.tickets import call_next_ticket, finish_ticket, issue_ticket
+from shared.ticket_actions import call_next_ticket, finish_ticket
+from shared.tickets import issue_ticket
 
 THREADS = 20
 TICKETS_PER_THREAD = 50

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from shared import tickets
+from shared import ticket_actions
 from shared.counters import close_counters_of, open_counter
 from shared.errors import DomainError
 from shared.snapshot import build_snapshot
@@ -31,7 +31,7 @@ def queue_of(snapshot: dict, queue_id: str) -> dict:
 
 def call_next(db, config, clock, counter, clerk="clerk1"):
     """Press "call next" at a Helsinki counter."""
-    return tickets.call_next_ticket(
+    return ticket_actions.call_next_ticket(
         db,
         config,
         service_point_id="helsinki",
@@ -43,7 +43,7 @@ def call_next(db, config, clock, counter, clerk="clerk1"):
 
 def finish(db, config, clock, ticket, counter):
     """Finish a ticket at a Helsinki counter."""
-    return tickets.finish_ticket(
+    return ticket_actions.finish_ticket(
         db,
         config,
         ticket_id=ticket.id,
@@ -172,7 +172,7 @@ def test_now_serving_and_recent_calls(snapshot, issue, db, config, clock):
     clock.advance(minutes=1)
     call_next(db, config, clock, counter=6)
     clock.advance(minutes=1)
-    tickets.recall_ticket(
+    ticket_actions.recall_ticket(
         db,
         config,
         ticket_id=first.id,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from shared.notification_sender import send_due
-from shared.tickets import call_next_ticket, finish_ticket
+from shared.ticket_actions import call_next_ticket, finish_ticket
 from shared.turn_near import set_turn_near_phone
 from tests.notification_helpers import SmsGateway, with_notifications
 

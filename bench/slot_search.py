@@ -7,6 +7,8 @@ FILL of every day's appointments are booked (written straight into `appointments
 is what a person asking for every free 30-minute time anywhere (no service point, no city) gets:
 GET /api/v1/free-slots page by page (62 days at most per page) until `next_day` is null.
 Baseline: the same pages through shared.slots.search_free_slots in one process, same database.
+The booking calendar asks only which days have free times: GET /api/v1/free-days over the whole
+horizon at all points in one request (no per-time objects); baseline shared.free_days in process.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from bench.appointment_setup import (
     service_point_toml,
 )
 from bench.stats import milliseconds, percentile
-from shared import slots
+from shared import free_days, slots
 from shared.config import Config, load_config
 from shared.db import connect, utc_text, write_transaction
 
@@ -183,6 +185,32 @@ def search_in_process(database, config: Config) -> int:
         first_day = page.next_day
 
 
+def free_days_http(session: requests.Session, base_url: str) -> int:
+    """The days with free times over the whole horizon at every point, in one request: the
+    free times counted."""
+    response = session.get(
+        f"{base_url}/api/v1/free-days",
+        params={"category": CATEGORY, "days": HORIZON_DAYS + 1},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return sum(day["free_count"] for day in response.json()["days"])
+
+
+def free_days_in_process(database, config: Config) -> int:
+    """The same count through shared.free_days: the free times counted."""
+    counted = free_days.count_free_days(
+        database,
+        config,
+        service_point_ids=slots.service_points_in(config, None),
+        category=CATEGORY,
+        party_size=1,
+        now=datetime.now(UTC),
+        days=HORIZON_DAYS + 1,
+    )
+    return sum(count for _, count in counted.days)
+
+
 def timed(search, count: int) -> dict:
     """Run `search` WARM_UP times unmeasured, then `count` times: p50, p99, free times found."""
     for _ in range(WARM_UP):
@@ -211,6 +239,7 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
                 jono = timed(lambda: search_http(session, server.url), SEARCHES)
                 pick = random.Random(SEED)
                 month = timed(lambda: month_page_http(session, server.url, pick), SEARCHES)
+                days_http = timed(lambda: free_days_http(session, server.url), SEARCHES)
         finally:
             server.stop()
         database = connect(str(database_path))
@@ -218,6 +247,7 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
             bare = timed(lambda: search_in_process(database, config), SEARCHES)
             pick = random.Random(SEED)
             bare_month = timed(lambda: month_page_in_process(database, config, pick), SEARCHES)
+            bare_days = timed(lambda: free_days_in_process(database, config), SEARCHES)
         finally:
             database.close()
     name = "4 free-slot search"
@@ -244,6 +274,21 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
                 f"{figure} of a month page at one point (the calendar's request)",
                 milliseconds(month[figure]),
                 milliseconds(bare_month[figure]),
+            )
+            for figure in ("p50", "p99")
+        ],
+        (
+            name,
+            f"free times counted by listFreeDays ({days} days, all points)",
+            str(days_http["found"]),
+            str(bare_days["found"]),
+        ),
+        *[
+            (
+                name,
+                f"{figure} of listFreeDays over {days} days at all points (1 request)",
+                milliseconds(days_http[figure]),
+                milliseconds(bare_days[figure]),
             )
             for figure in ("p50", "p99")
         ],

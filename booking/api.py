@@ -19,6 +19,8 @@ from booking.schemas import (
     BookAppointmentSchema,
     BookedAppointmentSchema,
     ContactSchema,
+    FreeDaysQuery,
+    FreeDaysSchema,
     FreeSlotsQuery,
     FreeSlotsSchema,
     HoldSchema,
@@ -26,7 +28,7 @@ from booking.schemas import (
     KeyAndPinSchema,
     RescheduleSchema,
 )
-from shared import slots
+from shared import free_days, slots
 from shared.app import get_db, jono
 from shared.appointment_changes import (
     authenticate,
@@ -107,13 +109,7 @@ def list_free_slots(query: dict):
     """One page of free times, with the days that have any."""
     state = jono()
     config = state.config
-    if query["service_point"]:
-        slots.require_point(config, query["service_point"])
-        point_ids = [query["service_point"]]
-    else:
-        point_ids = slots.service_points_in(config, query["city"])
-        if not point_ids:
-            raise NotFound("unknown_city", city=query["city"])
+    point_ids = searched_points(query)
     search = slots.search_free_slots(
         get_db(),
         config,
@@ -155,6 +151,54 @@ def list_free_slots(query: dict):
             "length_minutes": lengths.pop() if len(lengths) == 1 else None,
         }
     )
+
+
+@api.get("/free-days")
+@api.input(FreeDaysQuery, location="query", arg_name="query")
+@api.output(FreeDaysSchema)
+@api.doc(
+    operation_id="listFreeDays",
+    summary="Days with free appointment times",
+    description="The same search as listFreeSlots (up to 92 days from `from`), answered with"
+    " the days that have free times and how many each has, without the times themselves:"
+    " what a calendar of days needs. Ask listFreeSlots with `days=1` for a chosen day's times.",
+    responses={400: "Bad category, party size or page", 404: "Unknown service point or city"},
+)
+def list_free_days(query: dict):
+    """The days with free times in one page, and how many each has."""
+    state = jono()
+    counted = free_days.count_free_days(
+        get_db(),
+        state.config,
+        service_point_ids=searched_points(query),
+        category=query["category"],
+        party_size=query["party_size"],
+        now=state.clock.now(),
+        first_day=query["from_day"],
+        days=query["days"],
+    )
+    return {
+        "days": [{"date": day.isoformat(), "free_count": count} for day, count in counted.days],
+        "first_day": counted.first_day.isoformat(),
+        "last_day": counted.last_day.isoformat(),
+        "next_day": counted.next_day and counted.next_day.isoformat(),
+        "horizon_day": counted.horizon_day.isoformat(),
+    }
+
+
+def searched_points(query: dict) -> list[str]:
+    """The service point ids a free-time query asks about: one point, a city's, or all.
+
+    :raises NotFound: an unknown service point or city
+    """
+    config = jono().config
+    if query["service_point"]:
+        slots.require_point(config, query["service_point"])
+        return [query["service_point"]]
+    point_ids = slots.service_points_in(config, query["city"])
+    if not point_ids:
+        raise NotFound("unknown_city", city=query["city"])
+    return point_ids
 
 
 @api.post("/holds")

@@ -38,6 +38,10 @@ class FreeSlotsQuery(Schema):
     days = Integer(load_default=7, validate=Range(min=1, max=62))
 
 
+class FreeDaysQuery(FreeSlotsQuery):
+    days = Integer(load_default=31, validate=Range(min=1, max=92))
+
+
 class FreeSlotSchema(Schema):
     service_point = String()
     starts_at = String(metadata={"description": "UTC, ISO 8601: send it back to holdSlot"})
@@ -59,6 +63,14 @@ class FreeSlotsSchema(Schema):
     next_day = String(allow_none=True, metadata={"description": "`from` of the next page"})
     horizon_day = String(metadata={"description": "the last bookable day"})
     length_minutes = Integer(allow_none=True)
+
+
+class FreeDaysSchema(Schema):
+    days = List(Nested(FreeDaySchema), metadata={"description": "days with free times"})
+    first_day = String()
+    last_day = String()
+    next_day = String(allow_none=True, metadata={"description": "`from` of the next page"})
+    horizon_day = String(metadata={"description": "the last bookable day"})
 
 
 class HoldSlotSchema(Schema):

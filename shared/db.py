@@ -328,6 +328,13 @@ def _add_snapshot_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+def _add_appointment_seat_masks(db: sqlite_utils.Database) -> None:
+    """Appointment seats per desk and day as bit masks, kept by triggers (shared.seat_masks)."""
+    from shared.seat_masks import create_appointment_seat_masks
+
+    create_appointment_seat_masks(db)
+
+
 def _run_statements(db: sqlite_utils.Database, script: str) -> None:
     """Run `;`-separated statements one by one: executescript would COMMIT our transaction."""
     for statement in script.split(";"):
@@ -343,6 +350,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _add_messages,
     _add_turn_near_phone,
     _add_snapshot_indexes,
+    _add_appointment_seat_masks,
 ]
 
 

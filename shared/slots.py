@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlite_utils
 
+from shared import seat_masks
 from shared.config import Config, ServicePoint
 from shared.db import utc_text
 from shared.errors import InvalidRequest, NotFound
@@ -177,19 +178,9 @@ def search_free_slots(
     :param first_day: the page's first day (default: today at the first service point)
     :param days: the page's length, 1 to 62 days
     """
-    check_category(config, category)
-    check_party_size(config, party_size)
-    points = [require_point(config, point_id) for point_id in service_point_ids]
-    if not points:
-        raise NotFound("unknown_service_point", service_point="")
-    if not 1 <= days <= MAX_DAYS_PER_SEARCH:
-        raise InvalidRequest("invalid_request")
-    today = min(local_today(point, now) for point in points)
-    horizon = max(horizon_day(config, point, now) for point in points)
-    asked = first_day or today
-    first = max(asked, today)
-    # Compared before adding: a day near date.max must not overflow.
-    last = horizon if asked > horizon else min(asked + timedelta(days=days - 1), horizon)
+    points, first, last, horizon = search_page(
+        config, service_point_ids, category, party_size, now, first_day, days
+    )
     slots: list[Slot] = []
     if first <= last:
         taken = taken_masks(db, [p.id for p in points], first, last, now)
@@ -208,24 +199,49 @@ def search_free_slots(
     )
 
 
+def search_page(
+    config: Config,
+    service_point_ids: list[str],
+    category: str,
+    party_size: int,
+    now: datetime,
+    first_day: date | None,
+    days: int,
+    max_days: int = MAX_DAYS_PER_SEARCH,
+) -> tuple[list[ServicePoint], date, date, date]:
+    """Check a search and find its page: (points, first day, last day, horizon day).
+
+    The last day is before the first when the page lies wholly beyond the horizon.
+    """
+    check_category(config, category)
+    check_party_size(config, party_size)
+    points = [require_point(config, point_id) for point_id in service_point_ids]
+    if not points:
+        raise NotFound("unknown_service_point", service_point="")
+    if not 1 <= days <= max_days:
+        raise InvalidRequest("invalid_request")
+    today = min(local_today(point, now) for point in points)
+    horizon = max(horizon_day(config, point, now) for point in points)
+    asked = first_day or today
+    first = max(asked, today)
+    # Compared before adding: a day near date.max must not overflow.
+    last = horizon if asked > horizon else min(asked + timedelta(days=days - 1), horizon)
+    return points, first, last, horizon
+
+
 def taken_masks(
     db: sqlite_utils.Database, service_point_ids: list[str], first: date, last: date, now: datetime
-) -> dict[tuple[str, str, int], int]:
-    """The taken seats per (service point, day, desk) as a bit mask: bit n is minute n.
+) -> dict[tuple[str, str], int]:
+    """The taken seats per (service point, ISO day) as one bit mask of all desks: the bit of
+    minute n at desk d is (d - 1) * 1440 + n (`seat_masks.seat_bit`).
 
-    One row per desk and day instead of one per seat: a busy calendar has a hundred thousand seats.
+    Appointments' seats come as masks already (`shared.seat_masks`, one row per day instead of
+    one per seat: a busy calendar has a hundred thousand seats), live holds' seats one by one.
     """
-    marks = ",".join("?" for _ in service_point_ids)
-    rows = db.execute(
-        f"SELECT service_point, day, desk, group_concat(minute) FROM slot_seats"
-        f" WHERE service_point IN ({marks}) AND day BETWEEN ? AND ?"
-        " AND (expires_at IS NULL OR expires_at > ?) GROUP BY service_point, day, desk",
-        [*service_point_ids, first.isoformat(), last.isoformat(), utc_text(now)],
-    ).fetchall()
-    return {
-        (point, day, desk): sum(1 << int(minute) for minute in minutes.split(","))
-        for point, day, desk, minutes in rows
-    }
+    taken = seat_masks.appointment_masks(db, service_point_ids, first, last)
+    for point, day, desk, minute in seat_masks.held_seats(db, service_point_ids, first, last, now):
+        taken[(point, day)] = taken.get((point, day), 0) | 1 << seat_masks.seat_bit(desk, minute)
+    return taken
 
 
 def _free_slots_of(config, point, first, last, category, party_size, now, taken) -> list[Slot]:
@@ -247,10 +263,10 @@ def _free_slots_of(config, point, first, last, category, party_size, now, taken)
             hours = point.appointments.hours[day.weekday()]
             if hours not in plans:
                 plans[hours] = _starts_of(point, hours, length, step)
-            iso_day = day.isoformat()
+            seats = taken.get((point.id, day.isoformat()), 0)
             masks = [
-                taken.get((point.id, iso_day, desk), 0)
-                for desk in range(1, 1 + max((desks for _, _, desks in plans[hours]), default=0))
+                seats >> (desk * seat_masks.DESK_BITS) & seat_masks.DAY_MINUTES
+                for desk in range(max((desks for _, _, desks in plans[hours]), default=0))
             ]
             for start, needed, desks in plans[hours]:
                 if not any(not masks[desk] & needed for desk in range(desks)):

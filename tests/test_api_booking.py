@@ -7,6 +7,7 @@ from appointment_helpers import count_booking_rows
 
 BOOKING_OPERATIONS = {
     "listFreeSlots",
+    "listFreeDays",
     "holdSlot",
     "bookAppointment",
     "getAppointment",
@@ -154,6 +155,9 @@ SLOT = {"service_point": "helsinki", "starts_at": "2026-11-30T08:15:00+00:00"}
         ),
         ("get", "/free-slots?category=citizenship&city=Oulu", None, 404, "unknown_city"),
         ("get", "/free-slots?category=asylum", None, 400, "unknown_category"),
+        ("get", "/free-days?category=citizenship&days=93", None, 400, "invalid_request"),
+        ("get", "/free-days?category=citizenship&city=Oulu", None, 404, "unknown_city"),
+        ("get", "/free-days?category=asylum", None, 400, "unknown_category"),
         (
             "get",
             "/free-slots?category=citizenship&party_size=7",
@@ -314,3 +318,42 @@ def test_the_free_slots_answer_has_exactly_the_documented_shape(client):
     assert set(loaded) == set(FreeSlotsSchema().fields)
     assert set(answer["slots"][0]) == set(FreeSlotsSchema().fields["slots"].inner.schema.fields)
     assert sum(day["free_count"] for day in answer["days"]) == len(answer["slots"])
+
+
+def free_days(client, **query):
+    """GET /free-days with defaults; returns the JSON answer."""
+    params = {"service_point": "helsinki", "category": "travel_document", "days": 31} | query
+    response = client.get("/api/v1/free-days", query_string=params)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "2026-12-01", "days": 31},  # the calendar's month, holidays in it
+        {"service_point": None, "city": "Tammerfors", "days": 14},
+        {"service_point": None, "category": "residence_permit", "party_size": 3, "days": 62},
+        {"from": "2027-02-20", "days": 20},  # runs into the horizon
+    ],
+)
+def test_free_days_count_what_free_slots_list(client, booked, query):
+    """The calendar's counts per day are those of listFreeSlots (a booking taken off too)."""
+    days = free_days(client, **query)
+    slots = free_slots(client, **query)
+    assert days["days"] == slots["days"]
+    assert days["days"], "the demo has free days"
+    for field in ("first_day", "last_day", "next_day", "horizon_day"):
+        assert days[field] == slots[field], field
+
+
+def test_the_free_days_answer_has_exactly_the_documented_shape(client):
+    from booking.schemas import FreeDaysSchema
+
+    answer = free_days(client, days=92)
+    loaded = FreeDaysSchema().load(answer)
+    assert set(loaded) == set(FreeDaysSchema().fields)
+    assert answer["first_day"] == "2026-11-30"
+    assert answer["last_day"] == "2027-03-01"
+    assert answer["next_day"] == answer["horizon_day"] == "2027-03-02"
+    assert "slots" not in answer

@@ -57,14 +57,16 @@
     const today = new Date();
     let month = new Date(Date.UTC(today.getFullYear(), today.getMonth(), 1));
     let horizon = null;
-    let slots = [];
+    let query = null;  // the choice the shown month was asked with: a day's times use it too
     let request = 0;
     let shown = null;  // what the calendar shows now: the same choice again needs no reload
 
     function iso(date) { return date.toISOString().slice(0, 10); }
 
+    // The month asks only which days have free times (listFreeDays); a day's times are asked
+    // when the day is chosen (listFreeSlots for that one day).
     async function load(force) {
-      const query = options.query();
+      query = options.query();
       const mine = ++request;
       if (!query) { $("calendar").hidden = true; shown = null; return; }
       const first = iso(month);
@@ -83,10 +85,9 @@
       $("times-title").hidden = true;
       try {
         const params = new URLSearchParams({ ...query, from: first, days: String(days) });
-        const page = await call("GET", "/free-slots?" + params);
+        const page = await call("GET", "/free-days?" + params);
         if (mine !== request) return;
         horizon = page.horizon_day;
-        slots = page.slots;
         $("month-previous").disabled = iso(month) <= iso(new Date(Date.UTC(today.getFullYear(), today.getMonth(), 1)));
         $("month-next").disabled = !page.next_day || iso(next) > horizon;
         $("calendar-status").textContent = page.days.length ? "" : text.no_free_days;
@@ -104,12 +105,24 @@
       }
     }
 
-    function showTimes(date, button) {
+    async function showTimes(date, button) {
       document.querySelectorAll(".calendar-day").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
       $("chosen-day").textContent = dayLabel(date);
       $("times-title").hidden = false;
       const list = $("calendar-times");
       list.replaceChildren();
+      const mine = ++request;
+      let slots;
+      try {
+        const params = new URLSearchParams({ ...query, from: date, days: "1" });
+        slots = (await call("GET", "/free-slots?" + params)).slots;
+      } catch (error) {
+        if (mine === request) $("calendar-status").textContent = error.message;
+        return;
+      }
+      if (mine !== request) return;
+      if (!slots.length) { load(true); return; }  // taken meanwhile: show the month as it is now
+      $("calendar-status").textContent = "";
       for (const slot of slots.filter((s) => s.date === date)) {
         const time = document.createElement("button");
         time.type = "button";

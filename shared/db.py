@@ -335,6 +335,11 @@ def _add_appointment_seat_masks(db: sqlite_utils.Database) -> None:
     create_appointment_seat_masks(db)
 
 
+def _add_reminder_index(db: sqlite_utils.Database) -> None:
+    """The reminder scan (every few seconds: booked appointments starting in the next days)."""
+    _run_statements(db, "CREATE INDEX appointments_starts ON appointments (status, starts_at)")
+
+
 def _run_statements(db: sqlite_utils.Database, script: str) -> None:
     """Run `;`-separated statements one by one: executescript would COMMIT our transaction."""
     for statement in script.split(";"):
@@ -351,6 +356,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _add_turn_near_phone,
     _add_snapshot_indexes,
     _add_appointment_seat_masks,
+    _add_reminder_index,
 ]
 
 

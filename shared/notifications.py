@@ -74,10 +74,17 @@ def enqueue_appointment_messages(
     email = appointment.email if email is ... else email
     phone = appointment.phone if phone is ... else phone
     language = appointment.language
-    facts = message_facts(config, appointment, language)
     pin = pin if kind in PIN_KINDS else None
     moment = utc_text(appointment.starts_at)
     key = f"{appointment.id}:{dedupe_kind or kind}"
+    email_key = f"{key}:email:{email}:{moment}:{_change_stamp(kind, now)}"
+    sms_key = f"{key}:sms:{phone}:{moment}:{_change_stamp(kind, now)}"
+    # Reminders are looked for every few seconds: one already queued is not rendered again.
+    email = email if email and not _is_queued(db, email_key) else None
+    phone = phone if phone and not _is_queued(db, sms_key) else None
+    if not email and not phone:
+        return 0
+    facts = message_facts(config, appointment, language)
     queued = 0
     if email:
         rendered = render_email(kind, language, facts, pin)
@@ -113,7 +120,7 @@ def enqueue_appointment_messages(
             attachments,
             pin,
             now,
-            f"{key}:email:{email}:{moment}:{_change_stamp(kind, now)}",
+            email_key,
         )
     if phone:
         rendered = render_sms(kind, language, facts, pin)
@@ -128,10 +135,15 @@ def enqueue_appointment_messages(
             [],
             pin,
             now,
-            f"{key}:sms:{phone}:{moment}:{_change_stamp(kind, now)}",
+            sms_key,
             skipped=None if settings.sms_enabled else "SMS gateway not configured",
         )
     return queued
+
+
+def _is_queued(db: sqlite_utils.Database, dedupe_key: str) -> bool:
+    """True when a message with this dedupe key exists already (sent, waiting or given up)."""
+    return bool(db.execute("SELECT 1 FROM messages WHERE dedupe_key = ?", [dedupe_key]).fetchone())
 
 
 def _change_stamp(kind: str, now: datetime) -> str:

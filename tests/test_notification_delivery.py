@@ -197,6 +197,35 @@ def test_reminders_fire_at_their_offsets_and_never_for_cancelled(config, db, smt
     assert kept.pin not in smtp.mailbox.messages[0][1].get_body(("plain",)).get_content()
 
 
+def test_a_queued_reminder_is_not_rendered_again_at_each_look(config, db, monkeypatch):
+    """The sender looks for due reminders every few seconds; a busy week has thousands of
+    appointments inside the reminder window, and rendering each again was the server's CPU."""
+    import shared.notifications
+
+    settings = with_notifications(config)
+    booked_at = datetime(2026, 11, 30, 9, 0, tzinfo=HELSINKI)
+    friday = datetime(2026, 12, 4, 10, 0, tzinfo=HELSINKI)
+    for hour in (10, 11, 12):
+        book(db, settings, friday.replace(hour=hour), booked_at, email=f"p{hour}@example.fi")
+    rendered = []
+    render = shared.notifications.render_email
+    monkeypatch.setattr(
+        shared.notifications,
+        "render_email",
+        lambda *arguments: rendered.append(arguments[0]) or render(*arguments),
+    )
+    last = friday.replace(hour=12)  # once the last of the three is due, all are
+    three_days = last - timedelta(hours=72)
+    assert schedule_reminders(db, settings, three_days) == 3
+    assert rendered == ["reminder"] * 3
+    for minutes in range(1, 30):  # the sender's later looks, before the next offset
+        assert schedule_reminders(db, settings, three_days + timedelta(minutes=minutes)) == 0
+    assert rendered == ["reminder"] * 3
+    one_day = last - timedelta(hours=24)
+    assert schedule_reminders(db, settings, one_day) == 3  # the next offset is new again
+    assert rendered == ["reminder"] * 6
+
+
 def test_a_rescheduled_appointment_gets_reminders_for_its_new_time_only(config, db, smtp):
     settings = with_notifications(config, smtp_port=smtp.port)
     smtp.start()

@@ -273,7 +273,7 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
         *[
             (
                 name,
-                f"{figure} of a month page at one point (the calendar's request)",
+                f"{figure} of a month of times at one point (1 request)",
                 milliseconds(month[figure]),
                 milliseconds(bare_month[figure]),
             )

@@ -254,6 +254,11 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
             database.close()
     name = "4 free-slot search"
     days = HORIZON_DAYS + 1
+    searches = [
+        (f"a {days}-day search (2 pages)", jono, bare),
+        ("a month of times at one point (1 request)", month, bare_month),
+        (f"listFreeDays over {days} days at all points (1 request)", days_http, bare_days),
+    ]
     rows = [
         (
             name,
@@ -261,24 +266,6 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
             str(jono["found"]),
             str(bare["found"]),
         ),
-        *[
-            (
-                name,
-                f"{figure} of a {days}-day search (2 pages)",
-                milliseconds(jono[figure]),
-                milliseconds(bare[figure]),
-            )
-            for figure in ("p50", "p99")
-        ],
-        *[
-            (
-                name,
-                f"{figure} of a month of times at one point (1 request)",
-                milliseconds(month[figure]),
-                milliseconds(bare_month[figure]),
-            )
-            for figure in ("p50", "p99")
-        ],
         (
             name,
             f"free times counted by listFreeDays ({days} days, all points)",
@@ -286,12 +273,8 @@ def run() -> tuple[list[tuple[str, str, str, str]], dict]:
             str(bare_days["found"]),
         ),
         *[
-            (
-                name,
-                f"{figure} of listFreeDays over {days} days at all points (1 request)",
-                milliseconds(days_http[figure]),
-                milliseconds(bare_days[figure]),
-            )
+            (name, f"{figure} of {what}", milliseconds(http[figure]), milliseconds(local[figure]))
+            for what, http, local in searches
             for figure in ("p50", "p99")
         ],
     ]

@@ -60,40 +60,47 @@ def make_busy(db, config, now, operations=120, seed=7):
     of the next three weeks at both service points."""
     chance = random.Random(seed)
     booked = []
-    for number in range(operations):
-        category = chance.choice(["travel_document", "residence_permit", "citizenship"])
-        party_size = chance.choice([1, 1, 1, 2, 4])
-        point = chance.choice(POINTS)
-        offered = slots.search_free_slots(
+
+    def offered(point, category, party_size, days_ahead, days):
+        return slots.search_free_slots(
             db,
             config,
             service_point_ids=[point],
             category=category,
             party_size=party_size,
             now=now,
-            first_day=now.date() + timedelta(days=chance.randrange(3)),
-            days=chance.choice([1, 3, 21]),
+            first_day=now.date() + timedelta(days=chance.randrange(days_ahead)),
+            days=days,
         ).slots
-        if not offered:
-            continue
-        slot = chance.choice(offered)
-        when = now - timedelta(minutes=30) if chance.random() < 0.15 else now  # ran out
-        hold = hold_slot(
+
+    def hold(point, category, party_size, starts_at, when):
+        return hold_slot(
             db,
             config,
             service_point_id=point,
             category=category,
             party_size=party_size,
-            starts_at=slot.starts_at,
+            starts_at=starts_at,
             now=when,
         )
+
+    for number in range(operations):
+        category = chance.choice(["travel_document", "residence_permit", "citizenship"])
+        party_size = chance.choice([1, 1, 1, 2, 4])
+        point = chance.choice(POINTS)
+        free = offered(point, category, party_size, 3, chance.choice([1, 3, 21]))
+        if not free:
+            continue
+        slot = chance.choice(free)
+        when = now - timedelta(minutes=30) if chance.random() < 0.15 else now  # ran out
+        held = hold(point, category, party_size, slot.starts_at, when)
         action = chance.random()
         if when != now or action < 0.2:
             continue  # a hold, live or run out
         booking = book_appointment(
             db,
             config,
-            hold_token=hold.token,
+            hold_token=held.token,
             email=f"person{number}@example.fi",
             phone=None,
             language="fi",
@@ -109,26 +116,9 @@ def make_busy(db, config, now, operations=120, seed=7):
                 now=now,
             )
         elif action < 0.5:
-            later = slots.search_free_slots(
-                db,
-                config,
-                service_point_ids=[point],
-                category=category,
-                party_size=party_size,
-                now=now,
-                first_day=now.date() + timedelta(days=chance.randrange(10)),
-                days=5,
-            ).slots
+            later = offered(point, category, party_size, 10, 5)
             if later:
-                new_hold = hold_slot(
-                    db,
-                    config,
-                    service_point_id=point,
-                    category=category,
-                    party_size=party_size,
-                    starts_at=chance.choice(later).starts_at,
-                    now=now,
-                )
+                new_hold = hold(point, category, party_size, chance.choice(later).starts_at, now)
                 reschedule_appointment(
                     db,
                     config,

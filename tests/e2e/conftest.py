@@ -90,6 +90,8 @@ def urgent_ticket_body(language: str = "sv", idempotency_key: str | None = None)
 class LiveServer:
     """One `jono serve` subprocess, which can stop and start again on the same port and data."""
 
+    serve_options: tuple[str, ...] = ()  # more `jono serve` options (the benchmarks' threads)
+
     def __init__(self, directory: Path):
         self.directory = directory
         self.config_path = directory / "config.toml"
@@ -148,6 +150,7 @@ class LiveServer:
                     "127.0.0.1",
                     "--port",
                     str(self.port),
+                    *self.serve_options,
                 ],
                 cwd=self.directory,
                 env=self.environment,

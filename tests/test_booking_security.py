@@ -11,14 +11,13 @@ from werkzeug.security import generate_password_hash
 from shared.reservation_keys import PIN_HASH_METHOD, hash_pin, new_reservation_key, pin_matches
 
 
-@pytest.fixture
-def booked(client):
-    """Book the first free time at Helsinki; returns the API's answer (with the PIN)."""
+def hold_first_time(client):
+    """Hold the first free citizenship time at Helsinki today; returns the holdSlot answer."""
     slot = client.get(
         "/api/v1/free-slots",
         query_string={"service_point": "helsinki", "category": "citizenship", "days": 1},
     ).json["slots"][0]
-    held = client.post(
+    return client.post(
         "/api/v1/holds",
         json={
             "service_point": "helsinki",
@@ -26,6 +25,12 @@ def booked(client):
             "category": "citizenship",
         },
     )
+
+
+@pytest.fixture
+def booked(client):
+    """Book the first free time at Helsinki; returns the API's answer (with the PIN)."""
+    held = hold_first_time(client)
     response = client.post(
         "/api/v1/appointments",
         json={"hold_token": held.json["hold_token"], "email": "anna@example.fi"},
@@ -116,18 +121,7 @@ def test_bookings_are_rate_limited_per_client(client, config):
 def test_the_pin_is_never_stored_or_logged_in_clear(app, client, db, caplog):
     caplog.set_level(logging.DEBUG)
     logging.getLogger("werkzeug").setLevel(logging.DEBUG)
-    slot = client.get(
-        "/api/v1/free-slots",
-        query_string={"service_point": "helsinki", "category": "citizenship", "days": 1},
-    ).json["slots"][0]
-    held = client.post(
-        "/api/v1/holds",
-        json={
-            "service_point": "helsinki",
-            "starts_at": slot["starts_at"],
-            "category": "citizenship",
-        },
-    )
+    held = hold_first_time(client)
     answer = client.post(
         "/api/v1/appointments", json={"hold_token": held.json["hold_token"], "phone": "0401234567"}
     ).json

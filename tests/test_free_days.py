@@ -161,43 +161,29 @@ def test_a_busy_calendar_counts_equal_the_listed_times(db, config):
 
 def test_closed_days_and_the_page_bounds(db, config):
     now = local(7)
-    result = free_days.count_free_days(
-        db,
-        config,
-        service_point_ids=["helsinki"],
-        category="travel_document",
-        party_size=1,
-        now=now,
-        first_day=date(2026, 12, 21),
-        days=14,
-    )
+
+    def helsinki_page(**page):
+        return free_days.count_free_days(
+            db,
+            config,
+            service_point_ids=["helsinki"],
+            category="travel_document",
+            party_size=1,
+            now=now,
+            **page,
+        )
+
+    result = helsinki_page(first_day=date(2026, 12, 21), days=14)
     days = dict(result.days)
     assert date(2026, 12, 24) not in days and date(2026, 12, 27) not in days
     assert date(2026, 12, 23) in days and date(2026, 12, 28) in days
     assert (result.first_day, result.last_day) == (date(2026, 12, 21), date(2027, 1, 3))
     assert result.next_day == date(2027, 1, 4)
-    whole = free_days.count_free_days(
-        db,
-        config,
-        service_point_ids=["helsinki"],
-        category="travel_document",
-        party_size=1,
-        now=now,
-        days=92,
-    )
+    whole = helsinki_page(days=92)
     assert whole.first_day == date(2026, 11, 30)
     assert whole.last_day == date(2027, 3, 1)  # 92 days; the horizon is 92 days after today
     assert whole.next_day == whole.horizon_day == date(2027, 3, 2)
-    rest = free_days.count_free_days(
-        db,
-        config,
-        service_point_ids=["helsinki"],
-        category="travel_document",
-        party_size=1,
-        now=now,
-        first_day=whole.next_day,
-        days=92,
-    )
+    rest = helsinki_page(first_day=whole.next_day, days=92)
     assert [day for day, _ in rest.days] == [date(2027, 3, 2)] and rest.next_day is None
     with pytest.raises(InvalidRequest):
         counted(db, config, now, ["helsinki"], "travel_document", 1, days=93)

@@ -14,8 +14,7 @@ run: setup
 	$(BIN)/jono init-db --demo
 	$(BIN)/jono serve --host $(HOST) --port $(PORT)
 
-test: test-setup
-	$(BIN)/ruff check .
+test: test-setup lint
 	$(BIN)/pytest
 
 setup: $(STAMP) node_modules/.package-lock.json $(MO_FILES) speech
@@ -50,8 +49,11 @@ translations-extract: $(STAMP)
 bench: setup
 	$(BIN)/python -m bench
 
+# ruff, and the import-linter contracts that keep dependencies one-way (docs/architecture.md).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules $(MO_FILES)

@@ -26,10 +26,11 @@ from bench.appointment_setup import (
     service_point_toml,
 )
 from bench.stats import milliseconds, percentile
-from shared.appointments import book_appointment, hold_slot
+from shared.appointments.booking import book_appointment, hold_slot
 from shared.config import load_config
-from shared.db import connect, migrate
 from shared.errors import DomainError
+from shared.storage.connections import connect
+from shared.storage.migrations import migrate
 
 ATTEMPTS = 1000
 WORKERS = 100

@@ -6,9 +6,11 @@ FILL of every day's appointments are booked (written straight into `appointments
 `slot_seats`, as book_appointment leaves them), so the search has taken seats to skip. One search
 is what a person asking for every free 30-minute time anywhere (no service point, no city) gets:
 GET /api/v1/free-slots page by page (62 days at most per page) until `next_day` is null.
-Baseline: the same pages through shared.slots.search_free_slots in one process, same database.
+Baseline: the same pages through shared.appointments.slots.search_free_slots in one process,
+same database.
 The booking calendar asks only which days have free times: GET /api/v1/free-days over the whole
-horizon at all points in one request (no per-time objects); baseline shared.free_days in process.
+horizon at all points in one request (no per-time objects); baseline
+shared.appointments.free_days in process.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from bench.appointment_setup import (
     service_point_toml,
 )
 from bench.stats import milliseconds, percentile
-from shared import free_days, slots
+from shared.appointments import free_days, slots
 from shared.config import Config, load_config
-from shared.db import connect, utc_text, write_transaction
+from shared.storage.connections import connect
+from shared.storage.timestamps import utc_text
+from shared.storage.transactions import write_transaction
 
 POINTS = 25
 CITIES = 5
@@ -199,7 +203,7 @@ def free_days_http(session: requests.Session, base_url: str) -> int:
 
 
 def free_days_in_process(database, config: Config) -> int:
-    """The same count through shared.free_days: the free times counted."""
+    """The same count through shared.appointments.free_days: the free times counted."""
     counted = free_days.count_free_days(
         database,
         config,

@@ -14,8 +14,9 @@ import requests
 
 from bench.stats import milliseconds, percentile
 from shared.config import load_config
-from shared.db import connect, migrate
-from shared.tickets import issue_ticket
+from shared.queue.tickets import issue_ticket
+from shared.storage.connections import connect
+from shared.storage.migrations import migrate
 from tests.e2e.conftest import urgent_ticket_body
 
 KIOSKS = 20

@@ -28,20 +28,20 @@ from booking.schemas import (
     KeyAndPinSchema,
     RescheduleSchema,
 )
-from shared import free_days, slots
-from shared.app import get_db, jono
-from shared.appointment_changes import (
+from shared.appointments import free_days, slots
+from shared.appointments.booking import Appointment, AppointmentChange, book_appointment, hold_slot
+from shared.appointments.changes import (
     authenticate,
     cancel_appointment,
     reschedule_appointment,
     update_appointment_contact,
 )
-from shared.appointments import Appointment, AppointmentChange, book_appointment, hold_slot
-from shared.db import utc_text
+from shared.appointments.reservation_keys import format_reservation_key
 from shared.errors import NotFound
-from shared.rate_limit import count_client_try
-from shared.realtime import publish
-from shared.reservation_keys import format_reservation_key
+from shared.storage.timestamps import utc_text
+from shared.web.context import get_db, jono
+from shared.web.rate_limit import count_client_try
+from shared.web.realtime import publish
 
 api = APIBlueprint("booking_api", __name__, url_prefix="/api/v1", tag="Appointments")
 Result = TypeVar("Result")

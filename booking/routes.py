@@ -6,18 +6,17 @@ The pages are clients of the booking API; the only HTML form post is the confirm
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from booking.api import appointment_by_key_and_pin
 from booking.csrf import check_csrf, csrf_token
 from printers.layout import ConfirmationFacts, confirmation_slip
 from printers.pdf_render import render_pdf
-from shared.app import jono
-from shared.confirmation_slips import manage_url
+from shared.appointments.reservation_keys import format_reservation_key, manage_url
 from shared.errors import DomainError
-from shared.i18n import current_language
-from shared.messages import error_message
-from shared.reservation_keys import format_reservation_key
+from shared.web.context import jono
+from shared.web.error_texts import error_message
+from shared.web.i18n import current_language
 
 pages = Blueprint(
     "booking",
@@ -61,7 +60,6 @@ def manage():
 @pages.post("/booking/confirmation.pdf")
 def confirmation_pdf():
     """The confirmation slip as a PDF; key and PIN come in the form body, never the URL."""
-    from flask import request
 
     try:
         check_csrf()

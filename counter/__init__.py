@@ -1,13 +1,13 @@
 """Counter screens for clerks: call, recall, no-show, serve, finish, transfer; book appointments."""
 
+from counter.api import api
+from counter.appointments_api import api as appointments_api
+from counter.messages_api import api as messages_api
+from counter.routes import pages
+
 
 def register(app) -> None:
     """Register the counter's pages and API routes."""
-    from counter.api import api
-    from counter.appointments_api import api as appointments_api
-    from counter.messages_api import api as messages_api
-    from counter.routes import pages
-
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.register_blueprint(appointments_api)

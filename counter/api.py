@@ -1,14 +1,11 @@
-"""Counter API: clerk sessions, choosing a counter, and the actions on waiting numbers.
+"""Counter API: logging in and out, choosing a counter, and the actions on waiting numbers.
 
 A clerk acts at the counter they opened; the counter comes from the server, never from the page.
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
 from apiflask import APIBlueprint
-from flask import session
 
 from counter.schemas import (
     ClerkSchema,
@@ -18,17 +15,23 @@ from counter.schemas import (
     TicketDetailSchema,
     TransferSchema,
 )
-from shared import ticket_actions, tickets
-from shared.app import get_db, jono
-from shared.counters import close_counters_of, counter_of, open_counter
-from shared.db import utc_text
 from shared.errors import DomainError, NotFound
-from shared.realtime import public_snapshot, publish
-from shared.snapshot import place_in_queue
-from shared.users import authenticate
+from shared.queue import ticket_actions, tickets
+from shared.queue.counters import close_counters_of, counter_of, open_counter
+from shared.queue.snapshot import place_in_queue
+from shared.storage.timestamps import utc_text
+from shared.web.clerk_auth import (
+    CLERK_ONLY,
+    clerk_required,
+    current_clerk,
+    current_role,
+    log_in,
+    log_out,
+)
+from shared.web.context import get_db, jono
+from shared.web.realtime import public_snapshot, publish
 
 api = APIBlueprint("counter_api", __name__, url_prefix="/api/v1", tag="Counter")
-CLERK_ONLY = {"security": "clerkSession"}
 ERRORS = {
     401: "Not logged in",
     404: "Unknown ticket, queue or counter",
@@ -36,21 +39,9 @@ ERRORS = {
 }
 
 
-def clerk_required(view):
-    """Refuse callers who are not logged in as a clerk or admin (401)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not session.get("clerk"):
-            raise DomainError("login_required", status=401)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 def seated_counter() -> tuple[str, int]:
     """The (service point, counter) the logged-in clerk opened, or a 409 asking to choose one."""
-    seat = counter_of(get_db(), session["clerk"])
+    seat = counter_of(get_db(), current_clerk())
     if seat is None:
         raise DomainError("no_counter", status=409)
     return seat
@@ -87,14 +78,7 @@ def ticket_detail(ticket: tickets.Ticket | None) -> dict | None:
 )
 def login(credentials: dict):
     """Check the password and start a session."""
-    user = authenticate(get_db(), credentials["username"], credentials["password"])
-    if user is None:
-        raise DomainError("wrong_credentials", status=401)
-    language = session.get("language")
-    session.clear()  # a fresh session on login, so nothing from before carries over
-    if language:
-        session["language"] = language
-    session["clerk"], session["role"] = user.username, user.role
+    user = log_in(credentials["username"], credentials["password"])
     return {"username": user.username, "role": user.role}
 
 
@@ -110,8 +94,8 @@ def login(credentials: dict):
 @clerk_required
 def logout():
     """End the session and close the counter the clerk held."""
-    publish(close_counters_of(get_db(), session["clerk"], jono().clock.now()))
-    session.clear()
+    publish(close_counters_of(get_db(), current_clerk(), jono().clock.now()))
+    log_out()
     return ""
 
 
@@ -132,10 +116,10 @@ def get_counter_state():
 def _counter_state() -> dict:
     """The counter state as plain data: the decorated view returns an already serialised
     response, which a second `api.output` would turn into an empty object."""
-    seat = counter_of(get_db(), session["clerk"])
+    seat = counter_of(get_db(), current_clerk())
     current = tickets.current_ticket(get_db(), *seat) if seat else None
     return {
-        "clerk": {"username": session["clerk"], "role": session.get("role")},
+        "clerk": {"username": current_clerk(), "role": current_role()},
         "service_point": seat and seat[0],
         "counter": seat and seat[1],
         "current_ticket": ticket_detail(current),
@@ -161,7 +145,7 @@ def open_counter_route(choice: dict):
         state.config,
         choice["service_point"],
         choice["counter"],
-        session["clerk"],
+        current_clerk(),
         state.clock.now(),
     )
     publish(events)
@@ -186,7 +170,7 @@ def call_next():
         state.config,
         service_point_id=service_point_id,
         counter_number=counter_number,
-        clerk=session["clerk"],
+        clerk=current_clerk(),
         now=state.clock.now(),
     )
     publish(outcome.events)
@@ -203,7 +187,7 @@ def _ticket_action(action, ticket_id: int, **extra):
         ticket_id=ticket_id,
         service_point_id=service_point_id,
         counter_number=counter_number,
-        clerk=session["clerk"],
+        clerk=current_clerk(),
         now=state.clock.now(),
         **extra,
     )

@@ -9,30 +9,31 @@ from __future__ import annotations
 from datetime import timedelta
 
 from apiflask import APIBlueprint
-from flask import Response, current_app, session
+from flask import Response, current_app
 
-from counter.api import CLERK_ONLY, clerk_required, seated_counter
+from counter.api import seated_counter
 from counter.schemas import (
     CounterBookedSchema,
     CounterBookingSchema,
     DayAppointmentsSchema,
     SlipRequestSchema,
 )
-from shared.app import get_db, jono
-from shared.appointment_changes import authenticate
-from shared.appointment_contacts import normalize_email, normalize_phone
-from shared.appointment_sweep import sweeper_of
-from shared.appointments import (
+from shared.appointments.booking import (
     APPOINTMENT_COLUMNS,
     appointment_from_row,
     book_appointment,
     hold_slot,
 )
-from shared.confirmation_slips import confirmation_escpos, confirmation_pdf
-from shared.db import utc_text
-from shared.realtime import publish
-from shared.reservation_keys import format_reservation_key
-from shared.slots import local_today, require_point
+from shared.appointments.changes import authenticate
+from shared.appointments.confirmation_slips import confirmation_escpos, confirmation_pdf
+from shared.appointments.contacts import normalize_email, normalize_phone
+from shared.appointments.reservation_keys import format_reservation_key
+from shared.appointments.slots import local_today, require_point
+from shared.storage.timestamps import utc_text
+from shared.web.clerk_auth import CLERK_ONLY, clerk_required, current_clerk
+from shared.web.context import get_db, jono
+from shared.web.lost_appointments import sweeper_of
+from shared.web.realtime import publish
 
 api = APIBlueprint("counter_appointments_api", __name__, url_prefix="/api/v1", tag="Counter")
 
@@ -80,7 +81,7 @@ def book_for_customer(body: dict):
         phone=body["phone"],
         language=body["language"],
         now=now,
-        booked_by=session["clerk"],
+        booked_by=current_clerk(),
     )
     publish(booking.events)
     appointment = booking.appointment

@@ -5,12 +5,12 @@ from __future__ import annotations
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Integer, List, Nested, String
 
-from counter.api import CLERK_ONLY, clerk_required
-from shared.app import get_db
-from shared.appointments import get_appointment_by_id
-from shared.db import utc_text
+from shared.appointments.booking import get_appointment_by_id
 from shared.errors import NotFound
-from shared.notifications import appointment_messages
+from shared.notifications.outbox import appointment_messages
+from shared.storage.timestamps import utc_text
+from shared.web.clerk_auth import CLERK_ONLY, clerk_required
+from shared.web.context import get_db
 
 api = APIBlueprint("counter_messages_api", __name__, url_prefix="/api/v1", tag="Counter")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from shared.app import jono
-from shared.config_reader import LANGUAGES
-from shared.i18n import current_language
+from shared.config.reader import LANGUAGES
+from shared.web.context import jono
+from shared.web.i18n import current_language
 
 pages = Blueprint(
     "counter",

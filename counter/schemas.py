@@ -6,8 +6,8 @@ from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
-from shared.config_reader import LANGUAGES
-from shared.schemas import NEW_PIN, AppointmentBaseSchema, TicketBaseSchema
+from shared.config.reader import LANGUAGES
+from shared.web.schemas import NEW_PIN, AppointmentBaseSchema, TicketBaseSchema
 
 
 class LoginSchema(Schema):

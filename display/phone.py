@@ -7,10 +7,10 @@ from apiflask.fields import Integer, String
 from flask import Blueprint, render_template, request
 from flask_babel import force_locale
 
-from shared.app import get_db, jono
-from shared.config_reader import LANGUAGES
+from shared.config.reader import LANGUAGES
 from shared.errors import NotFound
-from shared.ticket_status import ticket_status
+from shared.queue.ticket_status import ticket_status
+from shared.web.context import get_db, jono
 
 pages = Blueprint(
     "phone",

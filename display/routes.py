@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from shared.app import jono
+from shared.web.context import jono
 
 pages = Blueprint(
     "display",

@@ -7,14 +7,14 @@ from apiflask.fields import Boolean, Integer, List, String
 from apiflask.validators import OneOf, Range, Regexp
 from flask import Response, request
 
-from shared.app import jono
 from shared.errors import DomainError
-from shared.speech import (
+from shared.speech.engine import (
     SPEECH_LANGUAGES,
     TICKET_NUMBER,
     SpeechUnavailable,
     speech_service_for,
 )
+from shared.web.context import jono
 
 api = APIBlueprint("speech_api", __name__, url_prefix="/api/v1/speech", tag="Speech")
 WAV = {"content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}}

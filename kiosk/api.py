@@ -14,14 +14,14 @@ from kiosk.schemas import (
     PrintStatusSchema,
     TriageResultSchema,
 )
-from shared.app import get_db, jono
-from shared.check_in import earliest_offer
-from shared.db import utc_text
 from shared.errors import DomainError, InvalidRequest, NotFound
-from shared.realtime import public_snapshot, publish
-from shared.snapshot import place_in_queue
-from shared.tickets import get_ticket, issue_ticket, require_service_point
-from shared.triage import Answers, Triage, TriageError, triage
+from shared.queue.check_in import earliest_offer
+from shared.queue.snapshot import place_in_queue
+from shared.queue.tickets import get_ticket, issue_ticket, require_service_point
+from shared.queue.triage import Answers, Triage, TriageError, triage
+from shared.storage.timestamps import utc_text
+from shared.web.context import get_db, jono
+from shared.web.realtime import public_snapshot, publish
 
 api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1", tag="Kiosk")
 

@@ -16,15 +16,20 @@ from kiosk.schemas import (
     OfferedAppointmentSchema,
     TakeOfferSchema,
 )
-from shared.app import get_db, jono
-from shared.check_in import CHECKED_IN, TOO_EARLY, book_offered_appointment, check_in_appointment
-from shared.confirmation_slips import confirmation_escpos
+from shared.appointments.confirmation_slips import confirmation_escpos
+from shared.appointments.reservation_keys import format_reservation_key
 from shared.errors import DomainError
-from shared.rate_limit import count_client_try
-from shared.realtime import public_snapshot, publish
-from shared.reservation_keys import format_reservation_key
-from shared.snapshot import place_in_queue
-from shared.triage import URGENT_TICKET
+from shared.queue.check_in import (
+    CHECKED_IN,
+    TOO_EARLY,
+    book_offered_appointment,
+    check_in_appointment,
+)
+from shared.queue.snapshot import place_in_queue
+from shared.queue.triage import URGENT_TICKET
+from shared.web.context import get_db, jono
+from shared.web.rate_limit import count_client_try
+from shared.web.realtime import public_snapshot, publish
 
 api = APIBlueprint("kiosk_check_in_api", __name__, url_prefix="/api/v1", tag="Kiosk")
 

@@ -12,15 +12,15 @@ from apiflask.validators import OneOf, Range, Regexp
 from flask import Response, request
 from flask_babel import force_locale, gettext
 
-from shared.app import jono
 from shared.errors import DomainError, InvalidRequest
-from shared.speech import (
+from shared.speech.engine import (
     SPEECH_LANGUAGES,
     TICKET_NUMBER,
     SpeechUnavailable,
     speech_service_for,
     text_ssml,
 )
+from shared.web.context import jono
 
 CACHE_SECONDS = 24 * 3600
 api = APIBlueprint("kiosk_speech_api", __name__, url_prefix="/api/v1/speech", tag="Kiosk")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from babel.dates import get_month_names
 from flask import Blueprint, abort, render_template, request
 
-from shared.app import jono
-from shared.config_reader import LANGUAGES
-from shared.i18n import current_language
-from shared.qr import qr_svg
-from shared.reservation_keys import KEY_ALPHABET
+from shared.appointments.reservation_keys import KEY_ALPHABET
+from shared.config.reader import LANGUAGES
+from shared.web.context import jono
+from shared.web.i18n import current_language
+from shared.web.qr import qr_svg
 
 pages = Blueprint(
     "kiosk",

@@ -6,9 +6,9 @@ from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
-from shared.config_reader import LANGUAGES
-from shared.schemas import NEW_PIN, RESERVATION_KEY, TicketBaseSchema
-from shared.triage import MATTERS, OUTCOMES
+from shared.config.reader import LANGUAGES
+from shared.queue.triage import MATTERS, OUTCOMES
+from shared.web.schemas import NEW_PIN, RESERVATION_KEY, TicketBaseSchema
 
 
 class AnswersSchema(Schema):

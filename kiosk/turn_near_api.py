@@ -6,8 +6,8 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Integer, String
 from apiflask.validators import Length
 
-from shared.app import get_db, jono
-from shared.turn_near import set_turn_near_phone
+from shared.queue.turn_near import set_turn_near_phone
+from shared.web.context import get_db, jono
 
 api = APIBlueprint("kiosk_turn_near_api", __name__, url_prefix="/api/v1", tag="Kiosk")
 

@@ -1,1 +1,2 @@
-"""Jono's domain and what every part shares: config, database, tickets, triage, live updates."""
+"""Jono: the domain rooms (queue, appointments, notifications, speech, accounts), storage and
+config beneath them, the web glue above them, the app factory and the CLI (docs/architecture.md)."""

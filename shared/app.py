@@ -1,4 +1,5 @@
-"""The app factory: defaults, then config, then extensions, then every blueprint."""
+"""The app factory: defaults, then config, then extensions, then the background work, then every
+blueprint. It is the one module that sees every part of Jono."""
 
 from __future__ import annotations
 
@@ -6,35 +7,28 @@ import atexit
 import logging
 import os
 import secrets
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from apiflask import APIFlask
-from flask import abort, current_app, send_file
+from flask import abort, render_template, send_file
 
-from shared import db as database
+import booking
+import counter
+import display
+import kiosk
 from shared.clock import SystemClock
 from shared.config import Config, load_config
-from shared.schemas import ErrorSchema
+from shared.notifications.sender import NotificationSender
+from shared.storage.connections import ThreadConnections, connect
+from shared.storage.migrations import migrate
+from shared.web import api, http_headers, i18n, realtime
+from shared.web.admission import AdmissionLimit
+from shared.web.context import SOCKET_IO_CLIENT, WEB_ROOT, Jono, release_database
+from shared.web.lost_appointments import sweeper_of
+from shared.web.schemas import ErrorSchema
+from shared.web.ticket_printing import TicketPrinting
 
-if TYPE_CHECKING:
-    from shared.print_service import PrintService
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 SECRET_KEY_ENVIRONMENT_VARIABLE = "JONO_SECRET_KEY"
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Jono:
-    """What every request needs besides Flask: the config, the clock and the printing."""
-
-    config: Config
-    clock: SystemClock
-    printing: PrintService | None = None
-    connections: database.ThreadConnections | None = None
 
 
 def create_app(
@@ -54,8 +48,8 @@ def create_app(
         version="1",
         spec_path="/api/v1/openapi.json",
         docs_path=None,  # the docs UI loads from a CDN; service points may be offline
-        template_folder=str(PROJECT_ROOT / "shared" / "templates"),
-        static_folder=str(PROJECT_ROOT / "shared" / "static"),
+        template_folder=str(WEB_ROOT / "templates"),
+        static_folder=str(WEB_ROOT / "static"),
         static_url_path="/static",
     )
     secret_key = os.environ.get(SECRET_KEY_ENVIRONMENT_VARIABLE)
@@ -76,23 +70,18 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.security_schemes = {"clerkSession": {"type": "apiKey", "in": "cookie", "name": "session"}}
-    app.extensions["jono"] = Jono(
+    state = app.extensions["jono"] = Jono(
         config=config,
         clock=clock or SystemClock(),
-        connections=database.ThreadConnections(config.database),
+        connections=ThreadConnections(config.database),
     )
 
-    with app.app_context():
-        connection = database.connect(config.database)
-        database.migrate(connection)
-        connection.close()
+    connection = connect(config.database)
+    migrate(connection)
+    connection.close()
+    app.teardown_appcontext(release_database)
 
-    app.teardown_appcontext(_release_database)
-
-    from shared import api, i18n, realtime, security
-    from shared.admission import AdmissionLimit
-
-    security.init_app(app)
+    http_headers.init_app(app)
     i18n.init_app(app)
     # Before Socket.IO wraps the app, so that its long-lived connections bypass the limit.
     app.wsgi_app = AdmissionLimit(app.wsgi_app)
@@ -100,37 +89,12 @@ def create_app(
     realtime.init_delivery(app)
     api.init_app(app)
 
-    from shared.print_service import PrintService
+    _start_background_work(app, state, testing)
 
-    printing = app.extensions["jono"].printing = PrintService(app)
-    printing.start_health_checks()
-    atexit.register(printing.stop)
-    atexit.register(app.extensions["jono"].connections.close_all)
-
-    from shared.appointment_sweep import sweeper_of
-
-    if not testing:  # tests sweep on their fake clock through the requests that do it
-        sweeper_of(app).start()
-        atexit.register(sweeper_of(app).stop)
-
-    from shared.notification_sender import NotificationSender
-
-    sender = app.extensions["notification_sender"] = NotificationSender(
-        config, app.extensions["jono"].clock
-    )
-    if not testing and config.notifications.run_in_server:  # else `jono worker` sends
-        sender.start()
-        atexit.register(sender.stop)
-
-    from booking import register as register_booking
-    from counter import register as register_counter
-    from display import register as register_display
-    from kiosk import register as register_kiosk
-
-    register_kiosk(app)
-    register_counter(app)
-    register_display(app)
-    register_booking(app)
+    kiosk.register(app)
+    counter.register(app)
+    display.register(app)
+    booking.register(app)
 
     @app.get("/vendor/socket.io.min.js")
     @app.doc(hide=True)
@@ -144,27 +108,23 @@ def create_app(
     @app.doc(hide=True)
     def index():
         """A plain page linking every screen, for operators setting up a service point."""
-        from flask import render_template
-
         return render_template("index.html", service_points=config.service_points)
 
     return app
 
 
-def jono() -> Jono:
-    """The Jono state of the current app."""
-    from flask import current_app
+def _start_background_work(app: APIFlask, state: Jono, testing: bool) -> None:
+    """The print service, the late-means-lost sweep and the e-mail/SMS sender of this process."""
+    printing = state.printing = TicketPrinting(app)
+    printing.start_health_checks()
+    atexit.register(printing.stop)
+    atexit.register(state.connections.close_all)
 
-    return current_app.extensions["jono"]
+    if not testing:  # tests sweep on their fake clock through the requests that do it
+        sweeper_of(app).start()
+        atexit.register(sweeper_of(app).stop)
 
-
-def get_db():
-    """This thread's database connection (kept open between requests)."""
-    return jono().connections.get()
-
-
-def _release_database(_error=None) -> None:
-    """End of an app context: make sure no transaction is left open on the thread's connection."""
-    state = current_app.extensions.get("jono")
-    if state is not None and state.connections is not None:
-        state.connections.release()
+    sender = app.extensions["notification_sender"] = NotificationSender(state.config, state.clock)
+    if not testing and state.config.notifications.run_in_server:  # else `jono worker` sends
+        sender.start()
+        atexit.register(sender.stop)

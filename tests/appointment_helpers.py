@@ -6,7 +6,7 @@ import dataclasses
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from shared.appointment_config import DeskBand
+from shared.config.appointments import DeskBand
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 # Monday 30 November 2026, before the service points open: all of the day's times are ahead.

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from shared.accounts.users import add_user
 from shared.app import create_app
 from shared.clock import FakeClock
 from shared.config import load_config
-from shared.db import connect, migrate
-from shared.users import add_user
+from shared.storage.connections import connect
+from shared.storage.migrations import migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -27,13 +28,16 @@ CLERK_PASSWORD = "counter-password"
 def quick_password_hashing(monkeypatch):
     """Hash clerk passwords with a cheap method: scrypt's deliberate slowness would dominate the
     suite's run time, and checking a password works the same whichever method made the hash.
-    (Appointment PINs use their own, cheaper method: shared.reservation_keys.PIN_HASH_METHOD.)"""
-    import shared.users
+    (Appointment PINs use their own, cheaper method:
+    shared.appointments.reservation_keys.PIN_HASH_METHOD.)"""
+    import shared.accounts.users
 
     monkeypatch.setattr(
-        shared.users,
+        shared.accounts.users,
         "generate_password_hash",
-        functools.partial(shared.users.generate_password_hash, method="pbkdf2:sha256:1000"),
+        functools.partial(
+            shared.accounts.users.generate_password_hash, method="pbkdf2:sha256:1000"
+        ),
     )
 
 
@@ -104,7 +108,7 @@ def count_rows(db) -> dict[str, int]:
 @pytest.fixture
 def issue(db, config, clock):
     """Issue a waiting number through the domain, with kiosk-like defaults; returns the Outcome."""
-    from shared.tickets import issue_ticket
+    from shared.queue.tickets import issue_ticket
 
     def make(queue: str = "urgent", service_point: str = "helsinki", settings=None, **overrides):
         """Issue one number; `settings` replaces the config (for changed rules)."""
@@ -127,7 +131,7 @@ def issue(db, config, clock):
 @pytest.fixture
 def socket_client(app, client):
     """Connect a Socket.IO test client to a service point's room (the display's view)."""
-    from shared.realtime import socketio
+    from shared.web.realtime import socketio
 
     clients = []
 

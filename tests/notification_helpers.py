@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 
-from shared.appointments import book_appointment, hold_slot
+from shared.appointments.booking import book_appointment, hold_slot
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from shared.admission import AdmissionLimit
+from shared.web.admission import AdmissionLimit
 
 
 def test_no_more_than_the_limit_run_at_once_and_every_request_is_answered():

@@ -37,7 +37,7 @@ def issue_number(client):
 @pytest.fixture
 def logged_in(app, db, clock):
     """A clerk who logged in but chose no counter yet."""
-    from shared.users import add_user
+    from shared.accounts.users import add_user
 
     add_user(db, "noora", CLERK_PASSWORD, "clerk", clock.now())
     clerk = app.test_client()
@@ -52,7 +52,7 @@ def snapshot(client, service_point="helsinki"):
 
 
 def test_login_clerk(app, db, clock):
-    from shared.users import add_user
+    from shared.accounts.users import add_user
 
     add_user(db, "noora", CLERK_PASSWORD, "admin", clock.now())
     clerk = app.test_client()

@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from appointment_helpers import MONDAY_EARLY, local, one_day_config
 
-from shared.appointment_changes import reschedule_appointment
-from shared.appointments import book_appointment, hold_slot
-from shared.db import connect
+from shared.appointments.booking import book_appointment, hold_slot
+from shared.appointments.changes import reschedule_appointment
 from shared.errors import DomainError
+from shared.storage.connections import connect
 
 THREADS = 100
 ATTEMPTS = 1000

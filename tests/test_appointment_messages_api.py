@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from shared.notification_sender import send_due
+from shared.notifications.sender import send_due
 from tests.notification_helpers import SmtpServer, free_port, with_notifications
 
 BOOK = "/api/v1/counter/appointments"

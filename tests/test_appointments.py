@@ -8,13 +8,7 @@ from datetime import timedelta
 import pytest
 from appointment_helpers import MONDAY_EARLY, count_booking_rows, local, one_day_config
 
-from shared.appointment_changes import (
-    authenticate,
-    cancel_appointment,
-    reschedule_appointment,
-    update_appointment_contact,
-)
-from shared.appointments import (
+from shared.appointments.booking import (
     book_appointment,
     find_appointment_by_key,
     hold_slot,
@@ -22,8 +16,14 @@ from shared.appointments import (
     mark_overdue_appointments_lost,
     normalize_phone,
 )
+from shared.appointments.changes import (
+    authenticate,
+    cancel_appointment,
+    reschedule_appointment,
+    update_appointment_contact,
+)
+from shared.appointments.reservation_keys import KEY_ALPHABET, format_reservation_key
 from shared.errors import DomainError, InvalidRequest
-from shared.reservation_keys import KEY_ALPHABET, format_reservation_key
 
 
 @pytest.fixture

@@ -8,7 +8,12 @@ import re
 import pytest
 from werkzeug.security import generate_password_hash
 
-from shared.reservation_keys import PIN_HASH_METHOD, hash_pin, new_reservation_key, pin_matches
+from shared.appointments.reservation_keys import (
+    PIN_HASH_METHOD,
+    hash_pin,
+    new_reservation_key,
+    pin_matches,
+)
 
 
 def hold_first_time(client):

@@ -9,12 +9,12 @@ from datetime import datetime
 
 import pytest
 
+from shared.accounts.users import add_user
 from shared.app import create_app
-from shared.appointment_sweep import LostAppointmentSweeper, sweeper_of
-from shared.appointments import book_appointment, get_appointment_by_id, hold_slot
-from shared.reservation_keys import format_reservation_key
-from shared.ticket_actions import call_next_ticket
-from shared.users import add_user
+from shared.appointments.booking import book_appointment, get_appointment_by_id, hold_slot
+from shared.appointments.reservation_keys import format_reservation_key
+from shared.queue.ticket_actions import call_next_ticket
+from shared.web.lost_appointments import LostAppointmentSweeper, sweeper_of
 from tests.appointment_helpers import HELSINKI, count_booking_rows, local
 from tests.conftest import CLERK_PASSWORD, count_rows
 
@@ -165,7 +165,7 @@ def test_an_appointment_elsewhere_or_cancelled_is_refused(client, db, config):
     assert response.status_code == 409
     assert response.json["error"]["code"] == "appointment_elsewhere"
     assert "Tampere" in response.json["error"]["message"]
-    from shared.appointment_changes import cancel_appointment
+    from shared.appointments.changes import cancel_appointment
 
     here = book(db, config, local(10, 45))
     cancel_appointment(
@@ -297,7 +297,7 @@ def oldest_first(config):
 )
 def test_call_next_puts_due_appointments_first(db, config, clock, issue, call_at, expected):
     """Counter 3 calls the appointment and urgent queues, oldest first; due appointments jump."""
-    from shared.check_in import check_in_appointment
+    from shared.queue.check_in import check_in_appointment
 
     settings = oldest_first(config)
     not_due = book(db, settings, local(10, 45)).appointment
@@ -324,7 +324,7 @@ def test_call_next_puts_due_appointments_first(db, config, clock, issue, call_at
 
 
 def test_a_counter_without_the_appointment_queue_keeps_its_order(db, config, issue):
-    from shared.check_in import check_in_appointment
+    from shared.queue.check_in import check_in_appointment
 
     due = book(db, config, local(10, 15)).appointment
     check_in_appointment(

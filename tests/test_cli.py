@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from shared.cli import DEMO_USERS, main
-from shared.db import MIGRATIONS, connect
-from shared.users import authenticate
+from shared.accounts.users import authenticate
+from shared.cli.commands import DEMO_USERS, main
+from shared.storage.connections import connect
+from shared.storage.migrations import MIGRATIONS
 from tests.conftest import PROJECT_ROOT
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.cli import main
+from shared.cli.commands import main
 from tests.conftest import PROJECT_ROOT
 
 

@@ -11,11 +11,11 @@ import threading
 import time
 from collections import Counter as Tally
 
-from shared.db import connect
+from shared.config.service_points import Counter
 from shared.errors import DomainError
-from shared.service_point_config import Counter
-from shared.ticket_actions import call_next_ticket, finish_ticket
-from shared.tickets import issue_ticket
+from shared.queue.ticket_actions import call_next_ticket, finish_ticket
+from shared.queue.tickets import issue_ticket
+from shared.storage.connections import connect
 
 THREADS = 20
 TICKETS_PER_THREAD = 50

@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 from printers.printer_config import parse_printer_config
-from shared.appointments import find_appointment_by_key
-from shared.reservation_keys import normalize_reservation_key
+from shared.appointments.booking import find_appointment_by_key
+from shared.appointments.reservation_keys import normalize_reservation_key
 from tests.appointment_helpers import count_booking_rows, local
 from tests.conftest import count_rows
 
@@ -277,7 +277,7 @@ def test_times_that_were_not_offered_cannot_be_taken(client, db, answers, starts
 
 
 def test_the_confirmation_qr_address_carries_the_key_and_fills_in_the_manage_page(client, config):
-    from shared.confirmation_slips import manage_url
+    from shared.appointments.reservation_keys import manage_url
 
     address = manage_url(config, "ACEFHJKM", "sv")
     assert address == "http://127.0.0.1:8000/booking/manage?lang=sv&key=ACEF-HJKM"

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 import pytest
 from appointment_helpers import local
 
-from shared import free_days, slots
-from shared.appointment_changes import cancel_appointment, reschedule_appointment
-from shared.appointments import book_appointment, hold_slot
-from shared.db import MIGRATIONS, _add_appointment_seat_masks, migrate, write_transaction
+from shared.appointments import free_days, slots
+from shared.appointments.booking import book_appointment, hold_slot
+from shared.appointments.changes import cancel_appointment, reschedule_appointment
 from shared.errors import InvalidRequest
+from shared.storage.migrations import MIGRATIONS, m007_appointment_seat_masks, migrate
+from shared.storage.transactions import write_transaction
 
 POINTS = ["helsinki", "tampere"]
 
@@ -246,7 +247,7 @@ def test_the_migration_fills_the_table_from_the_seats_already_taken(db, config):
     make_busy(db, config, local(10, 5), operations=40, seed=5)
     expected = masks_from_seats(db)
     assert expected
-    number = MIGRATIONS.index(_add_appointment_seat_masks) + 1
+    number = MIGRATIONS.index(m007_appointment_seat_masks.apply) + 1
     with write_transaction(db):
         for trigger in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER appointment_seat_masks_{trigger}")

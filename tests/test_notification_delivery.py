@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from shared.appointment_changes import cancel_appointment, reschedule_appointment
-from shared.appointments import hold_slot
+from shared.appointments.booking import hold_slot
+from shared.appointments.changes import cancel_appointment, reschedule_appointment
+from shared.appointments.reminders import schedule_reminders
 from shared.clock import FakeClock
-from shared.notification_sender import NotificationSender, claim_next, retry_delay, send_due
-from shared.notifications import schedule_reminders
+from shared.notifications.sender import NotificationSender, claim_next, retry_delay, send_due
 from tests.appointment_helpers import HELSINKI, MONDAY_EARLY, local, one_day_config
 from tests.notification_helpers import SmtpServer, book, free_port, with_notifications
 
@@ -121,7 +121,7 @@ def test_a_worker_thread_killed_mid_send_and_restarted_sends_nothing_twice(
 ):
     book_several(db, settings, 4)
     smtp.start()
-    import shared.notification_sender as sender_module
+    import shared.notifications.sender as sender_module
 
     real_deliver = sender_module.deliver
     dying = threading.Event()
@@ -200,7 +200,7 @@ def test_reminders_fire_at_their_offsets_and_never_for_cancelled(config, db, smt
 def test_a_queued_reminder_is_not_rendered_again_at_each_look(config, db, monkeypatch):
     """The sender looks for due reminders every few seconds; a busy week has thousands of
     appointments inside the reminder window, and rendering each again was the server's CPU."""
-    import shared.notifications
+    import shared.notifications.outbox
 
     settings = with_notifications(config)
     booked_at = datetime(2026, 11, 30, 9, 0, tzinfo=HELSINKI)
@@ -208,9 +208,9 @@ def test_a_queued_reminder_is_not_rendered_again_at_each_look(config, db, monkey
     for hour in (10, 11, 12):
         book(db, settings, friday.replace(hour=hour), booked_at, email=f"p{hour}@example.fi")
     rendered = []
-    render = shared.notifications.render_email
+    render = shared.notifications.outbox.render_email
     monkeypatch.setattr(
-        shared.notifications,
+        shared.notifications.outbox,
         "render_email",
         lambda *arguments: rendered.append(arguments[0]) or render(*arguments),
     )

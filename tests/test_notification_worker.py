@@ -10,9 +10,10 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from shared import slots
+from shared.appointments import slots
 from shared.config import load_config
-from shared.db import connect, migrate
+from shared.storage.connections import connect
+from shared.storage.migrations import migrate
 from tests.conftest import PROJECT_ROOT
 from tests.notification_helpers import SmtpServer, book, free_port
 
@@ -44,7 +45,7 @@ def book_now(config, count: int):
 def worker(path, *options):
     """Start `jono worker` in its own process."""
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "--config", str(path), "worker", *options],
+        [sys.executable, "-m", "shared.cli.commands", "--config", str(path), "worker", *options],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

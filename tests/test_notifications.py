@@ -9,14 +9,14 @@ import pytest
 from pypdf import PdfReader
 
 from printers.wording import format_time
-from shared.appointment_changes import (
+from shared.appointments.booking import hold_slot
+from shared.appointments.changes import (
     cancel_appointment,
     reschedule_appointment,
     update_appointment_contact,
 )
-from shared.appointments import hold_slot
-from shared.notification_sender import send_due
-from shared.notifications import appointment_messages
+from shared.notifications.outbox import appointment_messages
+from shared.notifications.sender import send_due
 from tests.appointment_helpers import MONDAY_EARLY, local, one_day_config
 from tests.notification_helpers import SmsGateway, SmtpServer, book, free_port, with_notifications
 
@@ -120,7 +120,7 @@ def test_the_booking_and_its_messages_commit_together(db, settings, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("the outbox is broken")
 
-    monkeypatch.setattr("shared.appointments.enqueue_appointment_messages", broken)
+    monkeypatch.setattr("shared.appointments.booking.enqueue_appointment_messages", broken)
     with pytest.raises(RuntimeError):  # no message, no booking: one transaction
         book(db, settings, local(11), MONDAY_EARLY, email="bob@example.fi")
     assert db.execute("SELECT COUNT(*) FROM appointments").fetchone()[0] == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.realtime import socketio
+from shared.web.realtime import socketio
 
 URGENT_TICKET_BODY = {
     "answers": {

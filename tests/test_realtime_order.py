@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from shared.realtime import publish
+from shared.web.realtime import publish
 
 
 def queue_events(socket) -> list[dict]:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from shared.app import PROJECT_ROOT
-from shared.security import content_security_policy
+from shared.web.context import PROJECT_ROOT
+from shared.web.http_headers import content_security_policy
 
 PAGES = ["/", "/kiosk/helsinki", "/display/helsinki", "/counter"]
 OTHER_RESPONSES = [

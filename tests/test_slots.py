@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 from appointment_helpers import MONDAY_EARLY, local, one_day_config
 
-from shared import slots
-from shared.appointments import book_appointment, hold_slot
+from shared.appointments import slots
+from shared.appointments.booking import book_appointment, hold_slot
 from shared.errors import InvalidRequest
 
 
@@ -150,7 +150,7 @@ def test_city_search_in_any_language(config):
 
 
 def test_a_cancelled_time_returns_at_once(db, config):
-    from shared.appointment_changes import cancel_appointment
+    from shared.appointments.changes import cancel_appointment
 
     small = one_day_config(config, desks=1)
     booking = book(db, small, local(9), MONDAY_EARLY)

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from shared import ticket_actions
-from shared.counters import close_counters_of, open_counter
 from shared.errors import DomainError
-from shared.snapshot import build_snapshot
+from shared.queue import ticket_actions
+from shared.queue.counters import close_counters_of, open_counter
+from shared.queue.snapshot import build_snapshot
 from tests.conftest import HELSINKI
 
 

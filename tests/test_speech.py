@@ -8,8 +8,8 @@ import wave
 
 import pytest
 
-import shared.speech
-from shared.speech import (
+import shared.speech.engine
+from shared.speech.engine import (
     InvalidSpeechRequest,
     SpeechService,
     SpeechUnavailable,
@@ -90,7 +90,7 @@ def test_call_audio_is_cached_on_disk(service, monkeypatch):
     def no_synthesis(*arguments, **keywords):
         raise AssertionError("espeak-ng ran again for a cached call")
 
-    monkeypatch.setattr(shared.speech.subprocess, "run", no_synthesis)
+    monkeypatch.setattr(shared.speech.engine.subprocess, "run", no_synthesis)
     again = service.call_audio("B007", 12, "sv")
     assert again == first and again.stat().st_mtime_ns == made
     assert [path.suffix for path in service.cache_directory.iterdir()] == [".wav"]
@@ -98,14 +98,14 @@ def test_call_audio_is_cached_on_disk(service, monkeypatch):
 
 def test_concurrent_requests_for_one_call_synthesize_once(service, monkeypatch):
     runs = []
-    real_run = shared.speech.subprocess.run
+    real_run = shared.speech.engine.subprocess.run
 
     def counting_run(command, **keywords):
         if "-w" in command:
             runs.append(command)
         return real_run(command, **keywords)
 
-    monkeypatch.setattr(shared.speech.subprocess, "run", counting_run)
+    monkeypatch.setattr(shared.speech.engine.subprocess, "run", counting_run)
     results = []
     threads = [
         threading.Thread(target=lambda: results.append(service.call_audio("A001", 3, "fi")))
@@ -120,13 +120,13 @@ def test_concurrent_requests_for_one_call_synthesize_once(service, monkeypatch):
 
 
 def test_chime_is_a_short_wav_made_without_espeak(service, monkeypatch):
-    monkeypatch.setattr(shared.speech, "ESPEAK_EXECUTABLE", "no-such-espeak-ng")
+    monkeypatch.setattr(shared.speech.engine, "ESPEAK_EXECUTABLE", "no-such-espeak-ng")
     channels, width, seconds = wav_facts(service.chime().read_bytes())
     assert (channels, width) == (1, 2) and 0.5 < seconds < 2.0
 
 
 def test_missing_espeak_is_reported_and_refused(service, monkeypatch):
-    monkeypatch.setattr(shared.speech, "ESPEAK_EXECUTABLE", "no-such-espeak-ng")
+    monkeypatch.setattr(shared.speech.engine, "ESPEAK_EXECUTABLE", "no-such-espeak-ng")
     status = service.status()
     assert not status.is_available
     assert "not installed" in status.reason and "espeak-ng" in status.reason
@@ -169,7 +169,7 @@ def test_get_call_audio_refuses_bad_input(client, query, tmp_path):
 
 def test_speech_status_and_chime_when_espeak_is_missing(client, monkeypatch):
     assert client.get("/api/v1/speech/status").json["is_available"] is True
-    monkeypatch.setattr(shared.speech, "ESPEAK_EXECUTABLE", "no-such-espeak-ng")
+    monkeypatch.setattr(shared.speech.engine, "ESPEAK_EXECUTABLE", "no-such-espeak-ng")
     status = client.get("/api/v1/speech/status").json
     assert status["is_available"] is False and "espeak-ng" in status["reason"]
     response = client.get("/api/v1/speech/call?number=A042&counter=5&language=fi&lang=en")

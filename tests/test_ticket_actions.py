@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from shared import ticket_actions, tickets
 from shared.errors import DomainError
+from shared.queue import ticket_actions, tickets
 from tests.conftest import count_rows
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from shared import tickets
 from shared.errors import DomainError
+from shared.queue import tickets
 from tests.conftest import HELSINKI, count_rows
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from shared.triage import (
+from shared.queue.triage import (
     ASYLUM_INVITATION,
     BOOK_ONLINE,
     BOOKING_HELP_TICKET,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from shared.notification_sender import send_due
-from shared.ticket_actions import call_next_ticket, finish_ticket
-from shared.turn_near import set_turn_near_phone
+from shared.notifications.sender import send_due
+from shared.queue.ticket_actions import call_next_ticket, finish_ticket
+from shared.queue.turn_near import set_turn_near_phone
 from tests.notification_helpers import SmsGateway, with_notifications
 
 

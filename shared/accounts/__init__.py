@@ -1,0 +1,1 @@
+"""Clerk and admin accounts (no Flask): passwords stored hashed, never in clear."""

@@ -1,0 +1,1 @@
+"""The `jono` command: serve, init-db, users, ticket-preview, worker; and the gunicorn server."""

@@ -1,0 +1,311 @@
+"""The sender worker: delivers the outbox's messages by SMTP and the HTTP SMS gateway.
+
+Each message is claimed in a BEGIN IMMEDIATE transaction with a lease (status 'sending',
+`lease_until`), delivered, then marked 'sent' in a second transaction. Delivery is therefore
+at-least-once, never lost: if the process dies after the SMTP server or gateway accepted a message
+but before 'sent' was written, the lease runs out and the message goes again (each e-mail carries
+a fixed Message-ID, so mail systems can drop the copy). A worker that is stopped normally finishes
+the message in hand before it stops, so a restart never sends a message twice. A failed try waits
+`retry_base_seconds`, doubling up to `retry_max_seconds`; after `max_attempts` the message is
+marked 'failed' for good (shown on the counter screen).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import smtplib
+import ssl
+import threading
+import urllib.request
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from urllib.parse import quote_plus
+
+import sqlite_utils
+
+from shared.appointments.booking import get_appointment_by_id
+from shared.appointments.confirmation_slips import confirmation_pdf
+from shared.appointments.reminders import schedule_reminders
+from shared.config import Config
+from shared.config.notifications import SMTP_PASSWORD_ENVIRONMENT_VARIABLE
+from shared.storage.connections import connect
+from shared.storage.timestamps import parse_utc, utc_text
+from shared.storage.transactions import write_transaction
+
+log = logging.getLogger(__name__)  # message ids, channels and errors only: no PIN, no address
+MAX_ERROR_LENGTH = 300
+
+
+class DeliveryError(Exception):
+    """A try to deliver failed; `transport_down` means the next messages would fail too."""
+
+    def __init__(self, message: str, transport_down: bool = False):
+        super().__init__(message)
+        self.transport_down = transport_down
+
+
+def retry_delay(config: Config, attempts: int) -> timedelta:
+    """The wait before the next try after `attempts` failed ones (exponential, capped)."""
+    settings = config.notifications
+    seconds = settings.retry_base_seconds * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, settings.retry_max_seconds))
+
+
+def claim_next(
+    db: sqlite_utils.Database, config: Config, now: datetime, skip_channels=()
+) -> dict | None:
+    """Take the oldest due message (or one whose worker's lease ran out) and lease it."""
+    lease_until = utc_text(now + timedelta(seconds=config.notifications.lease_seconds))
+    placeholders = ", ".join("?" for _ in skip_channels) or "''"
+    with write_transaction(db):
+        row = db.execute(
+            "SELECT id, channel, recipient, kind, language, subject, body_text, body_html,"
+            " attachments, secret, attempts, appointment_id FROM messages"
+            " WHERE ((status = 'pending' AND next_attempt_at <= ?)"
+            " OR (status = 'sending' AND lease_until <= ?))"
+            f" AND channel NOT IN ({placeholders}) ORDER BY id LIMIT 1",
+            [utc_text(now), utc_text(now), *skip_channels],
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute(
+            "UPDATE messages SET status = 'sending', lease_until = ?, attempts = attempts + 1"
+            " WHERE id = ?",
+            [lease_until, row[0]],
+        )
+    keys = (
+        "id channel recipient kind language subject body_text body_html attachments secret"
+        " attempts appointment_id"
+    ).split()
+    message = dict(zip(keys, row, strict=True))
+    message["attempts"] += 1
+    message["lease_until"] = lease_until
+    return message
+
+
+def mark_sent(db: sqlite_utils.Database, message: dict, now: datetime) -> bool:
+    """Mark a delivered message sent (once: only while this worker's lease holds); scrub the PIN."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE messages SET status = 'sent', sent_at = ?, lease_until = NULL, secret = NULL,"
+            " last_error = NULL,"
+            " body_text = CASE WHEN secret IS NULL THEN body_text END,"
+            " body_html = CASE WHEN secret IS NULL THEN body_html END"
+            " WHERE id = ? AND status = 'sending' AND lease_until = ?",
+            [utc_text(now), message["id"], message["lease_until"]],
+        )
+    return cursor.rowcount == 1
+
+
+def mark_failed_try(
+    db: sqlite_utils.Database, config: Config, message: dict, error: str, now: datetime
+) -> str:
+    """Record a failed try: back to 'pending' after a delay, or 'failed' for good."""
+    final = message["attempts"] >= config.notifications.max_attempts
+    with write_transaction(db):
+        db.execute(
+            "UPDATE messages SET status = ?, lease_until = NULL, last_error = ?,"
+            " next_attempt_at = ?, secret = CASE WHEN ? THEN NULL ELSE secret END,"
+            " body_text = CASE WHEN ? AND secret IS NOT NULL THEN NULL ELSE body_text END,"
+            " body_html = CASE WHEN ? AND secret IS NOT NULL THEN NULL ELSE body_html END"
+            " WHERE id = ? AND status = 'sending' AND lease_until = ?",
+            [
+                "failed" if final else "pending",
+                error[:MAX_ERROR_LENGTH],
+                utc_text(now + retry_delay(config, message["attempts"])),
+                final,
+                final,
+                final,
+                message["id"],
+                message["lease_until"],
+            ],
+        )
+    return "failed" if final else "pending"
+
+
+def build_email(db: sqlite_utils.Database, config: Config, message: dict) -> EmailMessage:
+    """The MIME e-mail: plain text and HTML, then the attachments (.ics, the confirmation PDF)."""
+    email = EmailMessage()
+    email["From"] = config.notifications.from_address
+    email["To"] = message["recipient"]
+    email["Subject"] = message["subject"]
+    domain = config.notifications.from_address.rsplit("@", 1)[-1].strip(" >") or "jono"
+    email["Message-ID"] = f"<jono-message-{message['id']}@{domain}>"
+    email.set_content(message["body_text"] or "")
+    if message["body_html"]:
+        email.add_alternative(message["body_html"], subtype="html")
+    for attachment in json.loads(message["attachments"] or "[]"):
+        if attachment["type"] == "calendar":
+            email.add_attachment(
+                attachment["content"].encode("utf-8"),
+                maintype="text",
+                subtype="calendar",
+                filename=attachment["filename"],
+            )
+        elif attachment["type"] == "confirmation_pdf" and message["secret"]:
+            email.add_attachment(
+                _confirmation_pdf(db, config, attachment, message),
+                maintype="application",
+                subtype="pdf",
+                filename=attachment["filename"],
+            )
+    return email
+
+
+def _confirmation_pdf(db, config: Config, attachment: dict, message: dict) -> bytes:
+    """Render the confirmation slip PDF (the printing renderer) as it was at booking."""
+
+    appointment = get_appointment_by_id(db, attachment["appointment_id"])
+    appointment = dataclasses.replace(
+        appointment,
+        service_point=attachment["service_point"],
+        starts_at=parse_utc(attachment["starts_at"]),
+    )
+    return confirmation_pdf(config, appointment, message["secret"], message["language"])
+
+
+def send_email(config: Config, email: EmailMessage) -> None:
+    """Hand the e-mail to the SMTP server (STARTTLS, SSL or plain as configured)."""
+    settings = config.notifications
+    password = os.environ.get(SMTP_PASSWORD_ENVIRONMENT_VARIABLE, "")
+    try:
+        if settings.smtp_security == "ssl":
+            client = smtplib.SMTP_SSL(
+                settings.smtp_host,
+                settings.smtp_port,
+                timeout=settings.smtp_timeout_seconds,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(
+                settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
+            )
+    except OSError as error:
+        raise DeliveryError(f"SMTP server unreachable: {error}", transport_down=True) from error
+    try:
+        with client:
+            if settings.smtp_security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if settings.smtp_user:
+                client.login(settings.smtp_user, password)
+            client.send_message(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryError("the SMTP server refused the recipient") from error
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP error: {error}", transport_down=True) from error
+
+
+def _json_string_content(value: str) -> str:
+    """`value` as it stands between the quotes of a JSON string."""
+    return json.dumps(value)[1:-1]
+
+
+def sms_request(config: Config, message: dict) -> urllib.request.Request:
+    """The gateway request: the body template filled in, the key in the configured header."""
+    settings = config.notifications
+    escape = _json_string_content if "json" in settings.sms_content_type else quote_plus
+    body = settings.sms_body_template.replace("{recipient}", escape(message["recipient"]))
+    body = body.replace("{text}", escape(message["body_text"] or ""))
+    headers = {"Content-Type": settings.sms_content_type}
+    key = os.environ.get(settings.sms_auth_environment_variable, "")
+    if key:
+        headers[settings.sms_auth_header] = key
+    return urllib.request.Request(
+        settings.sms_gateway_url, data=body.encode("utf-8"), headers=headers, method="POST"
+    )
+
+
+def send_sms(config: Config, message: dict) -> None:
+    """POST the text message to the gateway; a 2xx answer means it took it."""
+    request = sms_request(config, message)
+    try:
+        with urllib.request.urlopen(request, timeout=config.notifications.smtp_timeout_seconds):
+            pass
+    except urllib.error.HTTPError as error:
+        error.close()
+        raise DeliveryError(f"SMS gateway answered {error.code}", error.code >= 500) from error
+    except OSError as error:
+        raise DeliveryError(f"SMS gateway unreachable: {error}", transport_down=True) from error
+
+
+def deliver(db: sqlite_utils.Database, config: Config, message: dict) -> None:
+    """Deliver one claimed message on its channel."""
+    if message["channel"] == "email":
+        send_email(config, build_email(db, config, message))
+    else:
+        send_sms(config, message)
+
+
+def send_due(db: sqlite_utils.Database, config: Config, now: datetime, stop=None) -> int:
+    """Queue due reminders, then deliver every due message once; return how many were sent.
+
+    A channel whose server is down is left alone for the rest of this round, so messages keep
+    their order and wait for the retry together.
+    """
+    schedule_reminders(db, config, now)
+    sent, down = 0, []
+    while not (stop and stop.is_set()):
+        message = claim_next(db, config, now, skip_channels=down)
+        if message is None:
+            break
+        try:
+            deliver(db, config, message)
+        except DeliveryError as error:
+            status = mark_failed_try(db, config, message, str(error), now)
+            log.warning(
+                "message %s (%s, %s) not delivered, try %s: %s; now %s",
+                message["id"], message["channel"], message["kind"], message["attempts"],
+                error, status,
+            )  # fmt: skip
+            if error.transport_down:
+                down.append(message["channel"])
+            continue
+        if mark_sent(db, message, now):
+            sent += 1
+            log.info("message %s (%s, %s) sent", message["id"], message["channel"], message["kind"])
+    return sent
+
+
+class NotificationSender:
+    """The worker thread: every `poll_seconds` it sends what is due (`jono worker` runs one too)."""
+
+    def __init__(self, config: Config, clock):
+        self.config = config
+        self.clock = clock
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        """One round on a fresh connection; return how many messages were sent."""
+        db = connect(self.config.database)
+        try:
+            return send_due(db, self.config, self.clock.now(), stop=self._stop)
+        finally:
+            db.close()
+
+    def run(self) -> None:
+        """Send until stopped; an unexpected error is logged and the loop goes on."""
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("the notification sender failed a round")
+            self._stop.wait(self.config.notifications.poll_seconds)
+
+    def start(self) -> None:
+        """Run in a daemon thread."""
+        self._thread = threading.Thread(target=self.run, name="notification-sender", daemon=True)
+        self._thread.start()
+
+    def stop_soon(self) -> None:
+        """Ask the loop to stop after the message in hand (safe from a signal handler)."""
+        self._stop.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the message in hand (so a restart sends nothing twice)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

@@ -1,0 +1,57 @@
+"""Numbered migrations, one module each, applied once in order and recorded in `migrations`.
+
+Like sqlite-utils' `Migrations`: each runs in its own transaction (BEGIN IMMEDIATE, so two
+processes starting at once do not both apply it) and is recorded with its number. A migration
+that has shipped is never edited: a change of schema is a new module appended to `MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from shared.storage.migrations import (
+    m001_core,
+    m002_printing,
+    m003_appointments,
+    m004_messages,
+    m005_turn_near_phone,
+    m006_snapshot_indexes,
+    m007_appointment_seat_masks,
+    m008_reminder_index,
+)
+from shared.storage.timestamps import utc_text
+from shared.storage.transactions import write_transaction
+
+# In order: the position is the migration's number. Append, never reorder or edit.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    m001_core.apply,
+    m002_printing.apply,
+    m003_appointments.apply,
+    m004_messages.apply,
+    m005_turn_near_phone.apply,
+    m006_snapshot_indexes.apply,
+    m007_appointment_seat_masks.apply,
+    m008_reminder_index.apply,
+]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the migrations not yet recorded, each in its own transaction; return how many ran."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT)"
+    )
+    applied = 0
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        with write_transaction(db):
+            if db.execute("SELECT 1 FROM migrations WHERE number = ?", [number]).fetchone():
+                continue
+            migration(db)
+            db.execute(
+                "INSERT INTO migrations (number, applied_at) VALUES (?, ?)",
+                [number, utc_text(datetime.now(UTC))],
+            )
+            applied += 1
+    return applied

@@ -1,0 +1,182 @@
+"""Live updates over Socket.IO: one room per service point, snapshot first, then numbered events.
+
+A client connects with ``auth={"service_point": "helsinki"}`` (or ``?service_point=``), is put in
+that service point's room and immediately receives a ``snapshot``. Every change then arrives as a
+``queue_event`` whose ``sequence`` is one more than the last; a client that sees a gap sends
+``request_snapshot``. Events are sent only after their transaction has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import current_app, request
+from flask_socketio import SocketIO, emit, join_room
+
+from shared.queue.snapshot import build_snapshot
+from shared.queue.tickets import get_ticket
+from shared.storage.connections import connect
+from shared.storage.event_log import Event, last_sequence
+from shared.web.context import get_db, jono
+
+socketio = SocketIO()
+log = logging.getLogger(__name__)
+
+
+def room_of(service_point_id: str) -> str:
+    """The Socket.IO room of a service point."""
+    return f"service-point:{service_point_id}"
+
+
+def public_snapshot(service_point_id: str) -> dict:
+    """The snapshot of a service point at the app clock's now."""
+
+    state = jono()
+    return build_snapshot(get_db(), state.config, service_point_id, state.clock.now())
+
+
+class OrderedDelivery:
+    """Sends each service point's events exactly once and in sequence order, batched.
+
+    Request threads commit in sequence order (BEGIN IMMEDIATE) but may reach `publish` in any
+    order; a client that got event 7 before event 6 would drop 6 and miss an announcement. So
+    publishing holds the service point's lock, builds one snapshot and sends, from the event log,
+    every committed event after the last one sent up to that snapshot's sequence. Under load the
+    threads queue at the lock and the first one sends the others' events too, with one snapshot
+    for all of them; the others find their events sent and take that snapshot for their answer.
+    """
+
+    def __init__(self, last_sent: dict[str, int]):
+        self._last_sent = dict(last_sent)
+        self._latest: dict[str, dict] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def lock_of(self, service_point_id: str) -> threading.Lock:
+        """The lock that orders one service point's deliveries."""
+        with self._guard:
+            return self._locks.setdefault(service_point_id, threading.Lock())
+
+    def covering_snapshot(self, service_point_id: str, up_to: int) -> dict | None:
+        """The snapshot sent with event `up_to` or a later one, if they are sent; hold the lock."""
+        latest = self._latest.get(service_point_id)
+        if latest is not None and latest["sequence"] >= up_to:
+            return latest
+        return None
+
+    def take_range(self, service_point_id: str, snapshot: dict) -> tuple[int, int] | None:
+        """Claim the sequence numbers (first, last) still to send up to the snapshot's; hold the
+        lock. None when there are none (events sent by a process that ran before this one)."""
+        first = self._last_sent.get(service_point_id, 0) + 1
+        self._latest[service_point_id] = snapshot
+        if snapshot["sequence"] < first:
+            return None
+        self._last_sent[service_point_id] = snapshot["sequence"]
+        return first, snapshot["sequence"]
+
+
+def init_delivery(app) -> None:
+    """Remember each service point's last event at start-up: later ones are still to be sent."""
+
+    config = app.extensions["jono"].config
+    connection = connect(config.database)
+    try:
+        last_sent = {
+            point.id: last_sequence(connection, point.id) for point in config.service_points
+        }
+    finally:
+        connection.close()
+    app.extensions["jono_delivery"] = OrderedDelivery(last_sent)
+
+
+def _delivery() -> OrderedDelivery:
+    """This app's ordered delivery (set up by the app factory through init_delivery)."""
+
+    return current_app.extensions["jono_delivery"]
+
+
+def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
+    """Send committed events to their service points' rooms, in order, with a fresh snapshot.
+
+    Called by HTTP handlers after the domain call returned, that is after the commit.
+    Returns, by service point, a snapshot that includes the events (possibly later ones too),
+    so the caller need not build one again.
+    """
+
+    snapshots: dict[str, dict] = {}
+    newest: dict[str, int] = {}
+    for event in events:
+        newest[event.service_point] = max(newest.get(event.service_point, 0), event.sequence)
+    delivery = _delivery()
+    for service_point_id, up_to in newest.items():
+        with delivery.lock_of(service_point_id):
+            covering = delivery.covering_snapshot(service_point_id, up_to)
+            if covering is not None:  # a thread ahead in the queue sent these events already
+                snapshots[service_point_id] = covering
+                continue
+            # Built under the lock, so a later event never carries an older snapshot than the
+            # one before it; its sequence is the newest committed event, and all up to it go.
+            snapshot = public_snapshot(service_point_id)
+            snapshots[service_point_id] = snapshot
+            claimed = delivery.take_range(service_point_id, snapshot)
+            if claimed is None:
+                continue
+            rows = get_db().query(
+                "SELECT * FROM events WHERE service_point = ? AND sequence BETWEEN ? AND ?"
+                " ORDER BY sequence",
+                [service_point_id, *claimed],
+            )
+            for row in rows:
+                payload = event_payload(row, snapshot)
+                socketio.emit("queue_event", payload, to=room_of(service_point_id))
+    return snapshots
+
+
+def event_payload(row: dict, snapshot: dict) -> dict:
+    """The `queue_event` a client receives for one row of the event log."""
+
+    ticket = get_ticket(get_db(), row["ticket_id"]) if row["ticket_id"] else None
+    return {
+        "sequence": row["sequence"],
+        "type": row["type"],
+        "at": row["at"],
+        "counter": row["counter"],
+        "queue": row["queue"],
+        "ticket": ticket
+        and {"number": ticket.number, "queue": ticket.queue, "status": ticket.status},
+        "snapshot": snapshot,
+    }
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """A display, counter, kiosk or phone page connects; it joins its room and gets a snapshot.
+
+    Sent by: every live page. Heard by: only the connecting client (``snapshot``).
+    """
+
+    service_point_id = (auth or {}).get("service_point") if isinstance(auth, dict) else None
+    service_point_id = service_point_id or request.args.get("service_point")
+    if not service_point_id or jono().config.service_point(service_point_id) is None:
+        raise ConnectionRefusedError("unknown_service_point")
+    join_room(room_of(service_point_id))
+    emit("snapshot", public_snapshot(service_point_id))
+
+
+@socketio.on("request_snapshot")
+def on_request_snapshot(data=None):
+    """A client saw a gap in the sequence numbers (or woke up) and asks for the full state.
+
+    Sent by: any live page. Heard by: only that client, as the acknowledgement and a ``snapshot``.
+    """
+
+    service_point_id = data.get("service_point") if isinstance(data, dict) else None
+    if (
+        not isinstance(service_point_id, str)
+        or jono().config.service_point(service_point_id) is None
+    ):
+        return {"ok": False, "error": "unknown_service_point"}
+    snapshot = public_snapshot(service_point_id)
+    emit("snapshot", snapshot)
+    return {"ok": True, "sequence": snapshot["sequence"]}

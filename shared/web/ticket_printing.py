@@ -1,0 +1,93 @@
+"""The print service bound to the app: ticket slips, their outcome in the database, and the news.
+
+The ticket is saved first; its slip is then queued with :class:`printers.service.PrintService`.
+Every outcome is stored on the ticket and broadcast to the service point's room, so the kiosk
+can show the number when the slip does not come out and the counters can offer a reprint.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from printers import backends
+from printers.service import PrintService
+from printers.worker import JobStatus, RetryPolicy
+from shared.queue import printing
+from shared.queue.tickets import Ticket
+from shared.web.context import get_db, jono
+from shared.web.realtime import public_snapshot, publish, room_of, socketio
+
+
+class TicketPrinting(PrintService):
+    """The app's one print service; see the module docstring.
+
+    :param app: the Flask app, for an app context in the worker's threads
+    :param send: delivers bytes to a printer (tests may pass their own)
+    """
+
+    def __init__(self, app: Flask, send=backends.send) -> None:
+        state = app.extensions["jono"]
+        self.app = app
+        self.config = state.config
+        self.clock = state.clock
+        rules = self.config.rules
+        super().__init__(
+            {point.id: point.printer for point in self.config.service_points},
+            retry=RetryPolicy(
+                base_delay=rules.print_retry_base_seconds, max_delay=rules.print_retry_max_seconds
+            ),
+            send=send,
+        )
+
+    def print_ticket(
+        self, db, ticket: Ticket, people_ahead: int, estimated_wait_minutes: int | None
+    ) -> Ticket:
+        """Queue the ticket's slip and return at once, the ticket marked "queued".
+
+        A service point without a printer prints nothing and leaves the status empty.
+        The slip is skipped if the ticket is called before the printer could print it.
+        """
+        if not self.has_printer(ticket.service_point):
+            return ticket
+        printer = self.printer_of(ticket.service_point)
+        payload = printing.render_ticket(self.config, ticket, people_ahead, estimated_wait_minutes)
+        ticket, _ = printing.record_print_status(
+            db, ticket.id, printing.QUEUED, f"waiting for {printer.description}", self.clock.now()
+        )
+        self.print_ticket_slip(ticket.id, ticket.service_point, payload)
+        return ticket
+
+    def start_health_checks(self, interval_seconds: float | None = None) -> None:
+        """Check the printers every `rules.printer_probe_seconds` (0: never)."""
+        if interval_seconds is None:
+            interval_seconds = self.config.rules.printer_probe_seconds
+        super().start_health_checks(interval_seconds)
+
+    def ticket_still_waits(self, ticket_id: int) -> bool:
+        """A slip for a ticket already called is not printed."""
+        with self.app.app_context():
+            return printing.is_waiting(get_db(), ticket_id)
+
+    def ticket_print_changed(self, ticket_id: int, status: JobStatus, detail: str) -> None:
+        """Store a job's outcome and broadcast it; called from the worker's threads."""
+        with self.app.app_context():
+            db = get_db()
+            now = jono().clock.now()
+            ticket, events = printing.record_print_status(db, ticket_id, str(status), detail, now)
+            # What a print shows about the printer is news too: the counter's alert needs it.
+            if status in (JobStatus.PRINTED, JobStatus.FAILED):
+                health = "online" if status == JobStatus.PRINTED else "offline"
+                printing.record_printer_status(db, ticket.service_point, health, detail, now)
+            publish(events)
+
+    def printer_checked(self, service_point_id: str, status: str, detail: str) -> None:
+        """Store a health check's answer and broadcast a change."""
+        with self.app.app_context():
+            changed = printing.record_printer_status(
+                get_db(), service_point_id, status, detail, self.clock.now()
+            )
+            if changed:
+                # A snapshot, not a queue_event: nothing happened to a ticket, so no number.
+                socketio.emit(
+                    "snapshot", public_snapshot(service_point_id), to=room_of(service_point_id)
+                )

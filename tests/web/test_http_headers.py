@@ -18,7 +18,7 @@ OTHER_RESPONSES = [
     "/static/jono.css",
     "/no-such-page",
 ]
-TEMPLATE_FOLDERS = ["shared", "kiosk", "counter", "display", "booking"]
+TEMPLATE_FOLDERS = ["shared/web", "kiosk", "counter", "display", "booking"]
 
 
 def policy_of(response) -> dict[str, str]:

@@ -11,7 +11,7 @@ import pytest
 
 from shared.config import DATABASE_ENVIRONMENT_VARIABLE, ConfigError, load_config, parse_config
 
-DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
 
 
 @pytest.fixture

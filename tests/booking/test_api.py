@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from appointment_helpers import count_booking_rows
+
+from tests.appointment_helpers import count_booking_rows
 
 BOOKING_OPERATIONS = {
     "listFreeSlots",

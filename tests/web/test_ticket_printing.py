@@ -10,19 +10,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "printers"))
-
-from escpos_decoder import decode  # noqa: E402
-from printer_listener import PrinterListener, free_port  # noqa: E402
-
-from printers.printer_config import parse_printer_config  # noqa: E402
+from printers.printer_config import parse_printer_config
+from tests.printers.escpos_decoder import decode
+from tests.printers.printer_listener import PrinterListener, free_port
 
 URGENT_ANSWERS = {
     "matter": "residence_permit",

@@ -4,10 +4,10 @@ import threading
 import time
 
 import pytest
-from printer_listener import PrinterListener, free_port
 
 from printers.backends import PrinterError
 from printers.worker import JobStatus, PrintWorker, RetryPolicy
+from tests.printers.printer_listener import PrinterListener, free_port
 
 QUEUED, PRINTED, FAILED, SKIPPED = (
     JobStatus.QUEUED,

@@ -4,14 +4,14 @@ import threading
 import time
 
 import pytest
-from escpos_decoder import decode
-from printer_listener import PrinterListener, free_port
 
 from printers.backends import PrinterError, PrinterStatus, probe, send
 from printers.escpos_render import render_escpos
 from printers.layout import ticket_slip
 from printers.preview import sample_ticket
 from printers.printer_config import PrinterConfig, parse_printer_config
+from tests.printers.escpos_decoder import decode
+from tests.printers.printer_listener import PrinterListener, free_port
 
 # Status bytes as an Epson printer answers DLE EOT 1 (printer) and DLE EOT 4 (paper).
 PRINTER_ONLINE, PRINTER_OFFLINE = b"\x16", b"\x1e"

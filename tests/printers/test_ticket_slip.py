@@ -8,11 +8,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from escpos_decoder import decode
 
 from printers.escpos_render import render_escpos
 from printers.layout import ConfirmationFacts, TicketFacts, confirmation_slip, ticket_slip
 from printers.wording import WORDING
+from tests.printers.escpos_decoder import decode
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 STATUS_URL = "http://127.0.0.1:8000/status/helsinki/A042-7f3k9q"

@@ -7,11 +7,11 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from appointment_helpers import MONDAY_EARLY, local, one_day_config
 
 from shared.appointments import slots
 from shared.appointments.booking import book_appointment, hold_slot
 from shared.errors import InvalidRequest
+from tests.appointment_helpers import MONDAY_EARLY, local, one_day_config
 
 
 def search(db, config, now, points=("helsinki",), **options):

@@ -11,12 +11,11 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from appointment_helpers import MONDAY_EARLY, local, one_day_config
-
 from shared.appointments.booking import book_appointment, hold_slot
 from shared.appointments.changes import reschedule_appointment
 from shared.errors import DomainError
 from shared.storage.connections import connect
+from tests.appointment_helpers import MONDAY_EARLY, local, one_day_config
 
 THREADS = 100
 ATTEMPTS = 1000

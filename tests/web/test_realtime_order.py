@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from shared.web.realtime import publish
+from tests.kiosk.test_api import ticket_body
 
 
 def queue_events(socket) -> list[dict]:
@@ -116,7 +117,6 @@ def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(app
     """Requests queue at the publishing lock; the first sends the others' events too, with one
     snapshot that covers them. No event is lost or repeated, no snapshot is older than its
     event, and every kiosk's answer counts the people ahead from a snapshot with its ticket."""
-    from tests.test_api_kiosk import ticket_body
 
     display = socket_client("helsinki")
     display.get_received()

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from appointment_helpers import MONDAY_EARLY, count_booking_rows, local, one_day_config
 
 from shared.appointments.booking import (
     book_appointment,
@@ -24,6 +23,7 @@ from shared.appointments.changes import (
 )
 from shared.appointments.reservation_keys import KEY_ALPHABET, format_reservation_key
 from shared.errors import DomainError, InvalidRequest
+from tests.appointment_helpers import MONDAY_EARLY, count_booking_rows, local, one_day_config
 
 
 @pytest.fixture

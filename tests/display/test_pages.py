@@ -11,7 +11,7 @@ import pytest
 
 from shared.config import ConfigError, parse_config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from escpos_decoder import decode
 
 from printers.escpos_render import render_escpos
 from printers.layout import QR, Cut, Document, Text
+from tests.printers.escpos_decoder import decode
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 

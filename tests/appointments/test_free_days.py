@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from appointment_helpers import local
 
 from shared.appointments import free_days, slots
 from shared.appointments.booking import book_appointment, hold_slot
@@ -15,6 +14,7 @@ from shared.appointments.changes import cancel_appointment, reschedule_appointme
 from shared.errors import InvalidRequest
 from shared.storage.migrations import MIGRATIONS, m007_appointment_seat_masks, migrate
 from shared.storage.transactions import write_transaction
+from tests.appointment_helpers import local
 
 POINTS = ["helsinki", "tampere"]
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from bench import booking_rush as rush_benchmark
 from bench import display, slot_search, tickets
-from bench.server import BenchServer, rss_megabytes
+from bench.server import rss_megabytes
 from bench.stats import milliseconds, print_table
+from tests.e2e.conftest import LiveServer
 
 TICKET_P99_TARGET = 0.050
 CALL_P99_TARGET = 0.100
@@ -48,7 +49,7 @@ def main() -> None:
     """Start the server, run the benchmarks, print the table."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="jono-bench-") as directory:
-        server = BenchServer(Path(directory))
+        server = LiveServer(Path(directory))
         server.prepare()
         server.start()
         try:

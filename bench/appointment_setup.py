@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bench.server import BenchServer
 from tests.e2e.conftest import (
     ALL_DAYS_OPEN,
     CLERK,
     CLERK_PASSWORD,
     PROJECT_ROOT,
+    LiveServer,
     always_open_config,
 )
 
@@ -64,8 +64,8 @@ def service_point_toml(
     )
 
 
-class AppointmentBenchServer(BenchServer):
-    """A BenchServer whose config is given as text instead of the demo's."""
+class AppointmentBenchServer(LiveServer):
+    """A LiveServer whose config is given as text instead of the demo's."""
 
     def __init__(self, directory: Path, config_text: str):
         super().__init__(directory)

@@ -12,7 +12,7 @@ import sys
 import socketio
 from gunicorn.app.base import BaseApplication
 
-server = socketio.Server(async_mode="threading")
+server = socketio.Server(async_mode="gevent")
 
 
 def http_app(environ, start_response):
@@ -34,12 +34,12 @@ class BareServer(BaseApplication):
         super().__init__()
 
     def load_config(self):
-        """One gthread worker with many threads, like `jono serve`."""
+        """One gevent worker, like `jono serve`."""
         for key, value in {
             "bind": f"127.0.0.1:{self.port}",
             "workers": 1,
-            "worker_class": "gthread",
-            "threads": 300,
+            "worker_class": "gevent",
+            "worker_connections": 10_000,
             "timeout": 0,
             "graceful_timeout": 5,
             "loglevel": "warning",

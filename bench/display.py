@@ -1,14 +1,13 @@
 """Benchmark 2: a clerk calls, and 200 Socket.IO clients must all see it; baseline: a bare
 python-socketio server broadcasting the same payload to 200 clients.
 
-The clients run in GROUPS processes of their own (bench/listeners.py) and report arrival times
+The clients run in GROUPS processes of their own (tests/e2e/listeners.py) and report arrival times
 on the shared monotonic clock."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import requests
 
 from bench.stats import percentile
 from tests.e2e.conftest import CLERK, CLERK_PASSWORD, free_port, urgent_ticket_body
+from tests.e2e.listeners import ListenerGroups
 
 CLIENTS = 200
 GROUPS = 4  # listener processes, CLIENTS / GROUPS clients each
@@ -26,72 +26,6 @@ WAIT_SECONDS = 5
 START_SECONDS = 60
 TIME_LIMIT_SECONDS = 90  # per measurement: calls stop after this
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-class ListenerGroups:
-    """GROUPS processes of bench.listeners, and the arrival times they report, by key."""
-
-    def __init__(self, base_url: str, service_point: str | None):
-        per_group = CLIENTS // GROUPS
-        arguments = [base_url, str(per_group)] + ([service_point] if service_point else [])
-        self.arrivals: dict[str, list[float]] = {}
-        self.changed = threading.Condition()
-        self.processes = [
-            subprocess.Popen(
-                [sys.executable, "-m", "bench.listeners", *arguments],
-                cwd=PROJECT_ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(GROUPS)
-        ]
-        self.ready = 0
-        self.readers = [
-            threading.Thread(target=self._read, args=(process,), daemon=True)
-            for process in self.processes
-        ]
-        for reader in self.readers:
-            reader.start()
-        with self.changed:
-            if not self.changed.wait_for(lambda: self.ready == GROUPS, START_SECONDS):
-                self.close()
-                raise RuntimeError("the listeners did not connect")
-
-    def _read(self, process: subprocess.Popen) -> None:
-        """Collect one group's lines until it ends."""
-        for line in process.stdout:
-            words = line.split()
-            with self.changed:
-                if words == ["ready"]:
-                    self.ready += 1
-                elif words and words[0] == "heard":
-                    self.arrivals.setdefault(words[1], []).append(float(words[2]))
-                self.changed.notify_all()
-
-    def last_arrival(self, key: str) -> float | None:
-        """When the last of CLIENTS clients heard `key` (monotonic); None after WAIT_SECONDS."""
-        with self.changed:
-            if self.changed.wait_for(
-                lambda: len(self.arrivals.get(key, [])) >= CLIENTS, WAIT_SECONDS
-            ):
-                return max(self.arrivals[key])
-        return None
-
-    def close(self) -> None:
-        """Disconnect every client and end the processes."""
-        for process in self.processes:
-            try:
-                process.stdin.close()
-            except BrokenPipeError:
-                pass
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stdout.close()
 
 
 def summary(latencies: list[float | None]) -> dict:
@@ -147,7 +81,7 @@ def measure_jono(base_url: str, on_connected=None) -> dict:
         # Gunicorn drops an idle keep-alive connection after 2 s; connecting 200 clients and
         # waiting for them takes longer, so each call opens its own (both here and in the baseline).
         clerk.headers["Connection"] = "close"
-        groups = ListenerGroups(base_url, SERVICE_POINT)
+        groups = ListenerGroups(base_url, SERVICE_POINT, CLIENTS, GROUPS)
         try:
             extra = on_connected() if on_connected else {}
             latencies = []
@@ -191,7 +125,7 @@ def measure_baseline(payload: dict) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("the bare server did not start")
             time.sleep(0.1)
-        groups = ListenerGroups(base_url, None)
+        groups = ListenerGroups(base_url, None, CLIENTS, GROUPS)
         latencies = []
         try:
             with requests.Session() as trigger:

@@ -1,30 +1,8 @@
-"""A live `jono serve` on loopback for the benchmarks, started as the end-to-end tests start it."""
+"""What the benchmarks measure a live `jono serve` with, beside tests.e2e.conftest.LiveServer."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from tests.e2e.conftest import LiveServer
-
-SERVER_THREADS = 300  # 200 sockets each hold a thread, and HTTP needs some besides
-
-
-class BenchServer(LiveServer):
-    """LiveServer (all-day opening hours, one clerk) with more threads, and its worker's pid."""
-
-    serve_options = ("--threads", str(SERVER_THREADS))
-
-    def worker_pid(self) -> int:
-        """The gunicorn worker under the master: the process that holds the sockets."""
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue  # ended meanwhile
-                if int(fields[1]) == self.process.pid:
-                    return int(entry.name)
-        raise RuntimeError("jono serve has no worker")
 
 
 def rss_megabytes(pid: int) -> float:

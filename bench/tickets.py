@@ -17,7 +17,7 @@ from shared.config import load_config
 from shared.queue.tickets import issue_ticket
 from shared.storage.connections import connect
 from shared.storage.migrations import migrate
-from tests.e2e.conftest import urgent_ticket_body
+from tests.e2e.conftest import LiveServer, urgent_ticket_body
 
 KIOSKS = 20
 TICKETS_PER_KIOSK = 25
@@ -118,10 +118,8 @@ def table_rows(issued: dict, bare: dict, rush: dict, floor: dict) -> list[tuple[
 def measure_rush() -> dict:
     """The rush (each kiosk a number per RUSH_SECONDS_PER_TICKET) on a server of its own, so
     that it starts from an empty queue as the back-to-back run does."""
-    from bench.server import BenchServer
-
     with tempfile.TemporaryDirectory(prefix="jono-bench-rush-") as directory:
-        server = BenchServer(Path(directory))
+        server = LiveServer(Path(directory))
         server.prepare()
         server.start()
         try:

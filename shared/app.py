@@ -18,7 +18,7 @@ import kiosk
 from shared.clock import SystemClock
 from shared.config import Config, load_config
 from shared.notifications.sender import NotificationSender
-from shared.storage.connections import ThreadConnections, connect
+from shared.storage.connections import ConnectionPool, connect
 from shared.storage.migrations import migrate
 from shared.web import api, http_headers, i18n, realtime
 from shared.web.admission import AdmissionLimit
@@ -32,13 +32,17 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    config: Config | str | os.PathLike = "config.toml", clock=None, testing: bool = False
+    config: Config | str | os.PathLike = "config.toml",
+    clock=None,
+    testing: bool = False,
+    async_mode: str = "threading",
 ) -> APIFlask:
     """Build the Jono app.
 
     :param config: a Config, or the path of a config.toml
     :param clock: the clock to use (tests pass a FakeClock)
     :param testing: Flask's TESTING flag
+    :param async_mode: Socket.IO's: "gevent" under `jono serve`, "threading" in tests
     """
     if not isinstance(config, Config):
         config = load_config(config)
@@ -73,7 +77,7 @@ def create_app(
     state = app.extensions["jono"] = Jono(
         config=config,
         clock=clock or SystemClock(),
-        connections=ThreadConnections(config.database),
+        connections=ConnectionPool(config.database),
     )
 
     connection = connect(config.database)
@@ -85,8 +89,11 @@ def create_app(
     i18n.init_app(app)
     # Before Socket.IO wraps the app, so that its long-lived connections bypass the limit.
     app.wsgi_app = AdmissionLimit(app.wsgi_app)
-    realtime.socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
+    realtime.socketio.init_app(
+        app, async_mode=async_mode, cors_allowed_origins=realtime.allowed_origins(config)
+    )
     realtime.init_delivery(app)
+    realtime.init_socket_guard(app)
     api.init_app(app)
 
     _start_background_work(app, state, testing)

@@ -10,7 +10,7 @@ import sys
 
 from printers.preview import sample_ticket, write_preview
 from shared.accounts.users import add_user, list_users
-from shared.cli.server import serve
+from shared.cli.server import DEFAULT_CONNECTIONS, serve
 from shared.clock import SystemClock
 from shared.config import ConfigError, load_config
 from shared.errors import DomainError
@@ -33,11 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the server (gunicorn, one worker, many threads)")
+    serve = commands.add_parser(
+        "serve", help="run the server (gunicorn, one event-driven gevent worker)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--threads", type=int, default=200, help="one per open WebSocket, plus requests"
+        "--connections",
+        type=int,
+        default=DEFAULT_CONNECTIONS,
+        help=f"the most sockets and requests at once (default {DEFAULT_CONNECTIONS})",
     )
 
     init_db = commands.add_parser("init-db", help="create or update the database")
@@ -117,7 +122,7 @@ def run_users(args, config) -> int:
 
 
 def run_serve(args, config) -> int:
-    """Start gunicorn with one worker and many threads (each WebSocket holds a thread)."""
+    """Start gunicorn with one gevent worker (an idle WebSocket costs memory, not a thread)."""
 
     base = f"http://{args.host}:{args.port}"
     print("Jono is starting. Open:")
@@ -128,7 +133,7 @@ def run_serve(args, config) -> int:
     print(f"  Book an appointment: {base}/booking  (manage: {base}/booking/manage)")
     print(f"  API document:      {base}/api/v1/openapi.json")
     sys.stdout.flush()
-    serve(args.config, args.host, args.port, args.threads)
+    serve(args.config, args.host, args.port, args.connections)
     return 0
 
 

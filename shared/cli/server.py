@@ -1,8 +1,21 @@
-"""The production server: gunicorn, one worker (Socket.IO state lives in it), many threads."""
+"""The production server: gunicorn with one gevent worker (Socket.IO's rooms live in it).
+
+Each request, WebSocket and long-poll is a greenlet, so an idle socket costs memory, not a
+thread: thousands of phones following their numbers do not stop the kiosks and the counters.
+SQLite calls do not yield to other greenlets, which is why every one of them is kept short.
+"""
 
 from __future__ import annotations
 
+import resource
+
 from gunicorn.app.base import BaseApplication
+
+# Sockets and requests one worker holds at once (gunicorn's worker_connections).
+DEFAULT_CONNECTIONS = 10_000
+# On a stop, open WebSockets never end by themselves: gunicorn waits this long, then closes them
+# and the pages reconnect (to the restarted server, or another process).
+GRACEFUL_TIMEOUT_SECONDS = 5
 
 
 class JonoServer(BaseApplication):
@@ -19,28 +32,43 @@ class JonoServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        """Build the Flask app inside the worker."""
-        # Lazy for start-up cost: only the serving process loads Flask and every blueprint, not
-        # `jono users`, `jono worker` or `init-db`, which import this module through the CLI.
-        from shared.app import create_app  # lazy: start-up cost of the other commands
+        """Build the Flask app inside the worker, after gevent has patched the standard library."""
+        # Lazy, for two reasons: gevent must patch threading and sockets before the app's modules
+        # are imported, and `jono users`, `jono worker` or `init-db` need not load Flask.
+        from shared.app import create_app  # lazy: see the comment above
 
-        return create_app(self.config_path)
+        return create_app(self.config_path, async_mode="gevent")
 
 
-def serve(config_path: str, host: str, port: int, threads: int) -> None:
+def raise_open_file_limit(wanted: int) -> int:
+    """Raise this process's soft limit of open files towards `wanted` (up to the hard limit).
+
+    Every socket is a file: the usual soft limit of 1024 would refuse the 1 000th phone.
+    Returns the limit in force.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if target > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return target
+    return soft
+
+
+def serve(config_path: str, host: str, port: int, connections: int = DEFAULT_CONNECTIONS) -> None:
     """Run until stopped.
 
-    :param threads: gthread worker threads; each open WebSocket keeps one busy
+    :param connections: the most sockets and requests served at once
     """
+    raise_open_file_limit(connections + 1024)  # the sockets, plus database and log files
     JonoServer(
         config_path,
         {
             "bind": f"{host}:{port}",
             "workers": 1,
-            "worker_class": "gthread",
-            "threads": threads,
+            "worker_class": "gevent",
+            "worker_connections": connections,
             "timeout": 0,  # WebSockets stay open for hours; the arbiter must not kill the worker
-            "graceful_timeout": 5,
+            "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
             "accesslog": None,
             "loglevel": "warning",
         },

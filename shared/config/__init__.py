@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shared.config import appointments as appointment_config
 from shared.config.appointments import AppointmentRules
+from shared.config.deployment import (
+    MESSAGE_QUEUE_ENVIRONMENT_VARIABLE,
+    Deployment,
+    parse_deployment,
+)
 from shared.config.notifications import NotificationSettings, parse_notifications
 from shared.config.queues import Category, Queue, parse_categories, parse_queues
 from shared.config.reader import LANGUAGES, ConfigError, ConfigReader
@@ -38,6 +43,7 @@ class Config:
     source: str = field(default="", compare=False)
     appointments: AppointmentRules = field(default_factory=AppointmentRules)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    deployment: Deployment = field(default_factory=Deployment)
 
     def service_point(self, service_point_id: str) -> ServicePoint | None:
         """Return the service point with this id, or None."""
@@ -74,7 +80,17 @@ def load_config(path: str | os.PathLike) -> Config:
     database = os.environ.get(DATABASE_ENVIRONMENT_VARIABLE) or config.database
     if not Path(database).is_absolute() and database != ":memory:":
         database = str(path.resolve().parent / database)
-    return Config(**{**config.__dict__, "database": database})
+    message_queue = os.environ.get(MESSAGE_QUEUE_ENVIRONMENT_VARIABLE)
+    if message_queue is not None:  # set but empty: one process, whatever the file says
+        deployment = parse_deployment(
+            ConfigReader(MESSAGE_QUEUE_ENVIRONMENT_VARIABLE),
+            {
+                "max_sockets_per_address": config.deployment.max_sockets_per_address,
+                "message_queue": message_queue,
+            },
+        )
+        config = replace(config, deployment=deployment)
+    return replace(config, database=database)
 
 
 def parse_config(raw: dict, source: str = "config") -> Config:
@@ -98,7 +114,17 @@ def parse_config(raw: dict, source: str = "config") -> Config:
         },
     )
     deployment = reader.table(raw, "deployment")
-    reader.only_keys(deployment, "deployment", {"database", "default_language", "public_base_url"})
+    reader.only_keys(
+        deployment,
+        "deployment",
+        {
+            "database",
+            "default_language",
+            "public_base_url",
+            "max_sockets_per_address",
+            "message_queue",
+        },
+    )
     default_language = reader.get(deployment, "deployment.default_language", str, "fi")
     if default_language not in LANGUAGES:
         reader.fail("deployment.default_language", f"must be one of {', '.join(LANGUAGES)}")
@@ -133,4 +159,5 @@ def parse_config(raw: dict, source: str = "config") -> Config:
             reader, reader.table(raw, "appointments"), category_ids
         ),
         notifications=parse_notifications(reader, reader.table(raw, "notifications")),
+        deployment=parse_deployment(reader, deployment),
     )

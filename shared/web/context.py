@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlite_utils
-from flask import current_app
+from flask import current_app, g
 
 from shared.clock import SystemClock
 from shared.config import Config
-from shared.storage.connections import ThreadConnections
+from shared.storage.connections import ConnectionPool
 
 if TYPE_CHECKING:
     # Lazy (type checkers only): ticket_printing imports this module for jono() and get_db().
@@ -30,7 +30,7 @@ class Jono:
     config: Config
     clock: SystemClock
     printing: TicketPrinting | None = None
-    connections: ThreadConnections | None = None
+    connections: ConnectionPool | None = None
 
 
 def jono() -> Jono:
@@ -39,12 +39,16 @@ def jono() -> Jono:
 
 
 def get_db() -> sqlite_utils.Database:
-    """This thread's database connection (kept open between requests)."""
-    return jono().connections.get()
+    """The database connection of this app context: checked out of the pool on first use, given
+    back when the context ends (a request, a Socket.IO event, a background job)."""
+    connection = g.get("jono_db")
+    if connection is None:
+        connection = g.jono_db = jono().connections.checkout()
+    return connection
 
 
 def release_database(_error=None) -> None:
-    """End of an app context: make sure no transaction is left open on the thread's connection."""
-    state = current_app.extensions.get("jono")
-    if state is not None and state.connections is not None:
-        state.connections.release()
+    """End of an app context: give its connection back to the pool (rolled back if need be)."""
+    connection = g.pop("jono_db", None)
+    if connection is not None:
+        current_app.extensions["jono"].connections.give_back(connection)

@@ -11,6 +11,7 @@ import logging
 import re
 
 from flask import request
+from flask_socketio import ConnectionRefusedError as SocketRefused
 
 from shared.web.realtime import socketio
 
@@ -60,7 +61,7 @@ def refuse_broken_socket_message(error: Exception) -> dict:
 
     A refused connection (an unknown service point) is not a broken message: it must stay refused.
     """
-    if isinstance(error, ConnectionRefusedError):
+    if isinstance(error, SocketRefused):
         raise error
     log.warning("refused a live event: %r", error, exc_info=error)
     return {"ok": False, "error": "invalid_request"}

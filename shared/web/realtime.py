@@ -12,6 +12,7 @@ import logging
 import threading
 
 from flask import current_app, request
+from flask_socketio import ConnectionRefusedError as SocketRefused
 from flask_socketio import SocketIO, emit, join_room
 
 from shared.queue.snapshot import build_snapshot
@@ -19,6 +20,7 @@ from shared.queue.tickets import get_ticket
 from shared.storage.connections import connect
 from shared.storage.event_log import Event, last_sequence
 from shared.web.context import get_db, jono
+from shared.web.socket_guard import OriginCheck, SocketGuard
 
 socketio = SocketIO()
 log = logging.getLogger(__name__)
@@ -90,6 +92,22 @@ def init_delivery(app) -> None:
     app.extensions["jono_delivery"] = OrderedDelivery(last_sent)
 
 
+def init_socket_guard(app) -> None:
+    """Guard the app's sockets: origins, sockets per address, snapshot requests per socket."""
+    config = app.extensions["jono"].config
+    app.extensions["jono_socket_guard"] = SocketGuard(config.deployment.max_sockets_per_address)
+
+
+def allowed_origins(config) -> OriginCheck:
+    """Socket.IO's allowed origins for this deployment (see `shared.web.socket_guard`)."""
+    return OriginCheck(config.public_base_url)
+
+
+def _guard() -> SocketGuard:
+    """This app's socket guard (set up by the app factory through init_socket_guard)."""
+    return current_app.extensions["jono_socket_guard"]
+
+
 def _delivery() -> OrderedDelivery:
     """This app's ordered delivery (set up by the app factory through init_delivery)."""
 
@@ -159,9 +177,24 @@ def on_connect(auth=None):
     service_point_id = (auth or {}).get("service_point") if isinstance(auth, dict) else None
     service_point_id = service_point_id or request.args.get("service_point")
     if not service_point_id or jono().config.service_point(service_point_id) is None:
-        raise ConnectionRefusedError("unknown_service_point")
-    join_room(room_of(service_point_id))
-    emit("snapshot", public_snapshot(service_point_id))
+        raise SocketRefused("unknown_service_point")  # the page learns why
+    if not _guard().admit(request.sid, request.remote_addr or ""):
+        raise SocketRefused("too_many_sockets")
+    try:
+        join_room(room_of(service_point_id))
+        emit("snapshot", public_snapshot(service_point_id))
+    except BaseException:  # refused after all: the socket must not go on counting
+        _guard().release(request.sid)
+        raise
+
+
+@socketio.on("disconnect")
+def on_disconnect(reason=None):
+    """A live page went away: its socket no longer counts against its address.
+
+    Sent by: Socket.IO itself. Heard by: nobody.
+    """
+    _guard().release(request.sid)
 
 
 @socketio.on("request_snapshot")
@@ -177,6 +210,8 @@ def on_request_snapshot(data=None):
         or jono().config.service_point(service_point_id) is None
     ):
         return {"ok": False, "error": "unknown_service_point"}
+    if not _guard().allow_snapshot(request.sid):
+        return {"ok": False, "error": "too_many_requests"}
     snapshot = public_snapshot(service_point_id)
     emit("snapshot", snapshot)
     return {"ok": True, "sequence": snapshot["sequence"]}

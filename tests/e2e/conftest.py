@@ -6,6 +6,7 @@ all day, and gives out numbers until closing: the tests must not depend on the h
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -90,10 +91,11 @@ def urgent_ticket_body(language: str = "sv", idempotency_key: str | None = None)
 class LiveServer:
     """One `jono serve` subprocess, which can stop and start again on the same port and data."""
 
-    serve_options: tuple[str, ...] = ()  # more `jono serve` options (the benchmarks' threads)
+    serve_options: tuple[str, ...] = ()  # more `jono serve` options
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, deployment: dict | None = None):
         self.directory = directory
+        self.deployment = deployment or {}  # more [deployment] settings, e.g. a socket cap
         self.config_path = directory / "config.toml"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -109,7 +111,13 @@ class LiveServer:
     def prepare(self) -> None:
         """Write the always-open config, create the database and the clerk account."""
         source = (PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
-        self.config_path.write_text(always_open_config(source), encoding="utf-8")
+        text = always_open_config(source)
+        for key, value in self.deployment.items():
+            line = f"{key} = {json.dumps(value)}"
+            text, replaced = re.subn(rf"(?m)^{key} = .*$", line, text)
+            if not replaced:
+                text = text.replace("[deployment]\n", f"[deployment]\n{line}\n", 1)
+        self.config_path.write_text(text, encoding="utf-8")
         self.run_command("init-db")
         self.run_command("users", "add", CLERK, "--role", "clerk", stdin=CLERK_PASSWORD + "\n")
 
@@ -197,6 +205,22 @@ class LiveServer:
         """Stop the server and start it again on the same port and database."""
         self.stop()
         self.start()
+
+    def worker_pid(self) -> int:
+        """The gunicorn worker under the master: the process that holds the sockets."""
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue  # ended meanwhile
+                if int(fields[1]) == self.process.pid:
+                    return int(entry.name)
+        raise RuntimeError("jono serve has no worker")
+
+    def open_files(self) -> int:
+        """How many files (sockets, database files, logs) the worker has open now."""
+        return len(list(Path(f"/proc/{self.worker_pid()}/fd").iterdir()))
 
     def stderr(self) -> str:
         """What the latest start wrote to stderr."""

@@ -20,6 +20,7 @@ from shared.queue.tickets import get_ticket
 from shared.storage.connections import connect
 from shared.storage.event_log import Event, last_sequence
 from shared.web.context import get_db, jono
+from shared.web.snapshot_delta import diff
 from shared.web.socket_guard import OriginCheck, SocketGuard
 
 socketio = SocketIO()
@@ -39,7 +40,8 @@ def public_snapshot(service_point_id: str) -> dict:
 
 
 class OrderedDelivery:
-    """Sends each service point's events exactly once and in sequence order, batched.
+    """Sends each service point's events exactly once and in sequence order, batched, with the
+    delta from the state the room had before.
 
     Request threads commit in sequence order (BEGIN IMMEDIATE) but may reach `publish` in any
     order; a client that got event 7 before event 6 would drop 6 and miss an announcement. So
@@ -47,6 +49,8 @@ class OrderedDelivery:
     every committed event after the last one sent up to that snapshot's sequence. Under load the
     threads queue at the lock and the first one sends the others' events too, with one snapshot
     for all of them; the others find their events sent and take that snapshot for their answer.
+    The last event of a batch carries the delta from the snapshot sent before (its `base`) to
+    this one; the first batch after a start carries the whole snapshot instead.
     """
 
     def __init__(self, last_sent: dict[str, int]):
@@ -67,15 +71,19 @@ class OrderedDelivery:
             return latest
         return None
 
-    def take_range(self, service_point_id: str, snapshot: dict) -> tuple[int, int] | None:
-        """Claim the sequence numbers (first, last) still to send up to the snapshot's; hold the
-        lock. None when there are none (events sent by a process that ran before this one)."""
+    def take_range(
+        self, service_point_id: str, snapshot: dict
+    ) -> tuple[tuple[int, int] | None, dict | None]:
+        """Claim the sequence numbers (first, last) still to send up to the snapshot's, and
+        return them with the snapshot the room had before (None: not known); hold the lock.
+        The range is None when there is nothing to send (events sent by an earlier process)."""
         first = self._last_sent.get(service_point_id, 0) + 1
+        before = self._latest.get(service_point_id)
         self._latest[service_point_id] = snapshot
         if snapshot["sequence"] < first:
-            return None
+            return None, before
         self._last_sent[service_point_id] = snapshot["sequence"]
-        return first, snapshot["sequence"]
+        return (first, snapshot["sequence"]), before
 
 
 def init_delivery(app) -> None:
@@ -115,45 +123,70 @@ def _delivery() -> OrderedDelivery:
 
 
 def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
-    """Send committed events to their service points' rooms, in order, with a fresh snapshot.
+    """Send committed events to their service points' rooms, in order, with the room's delta.
 
     Called by HTTP handlers after the domain call returned, that is after the commit.
     Returns, by service point, a snapshot that includes the events (possibly later ones too),
     so the caller need not build one again.
     """
-
-    snapshots: dict[str, dict] = {}
     newest: dict[str, int] = {}
     for event in events:
         newest[event.service_point] = max(newest.get(event.service_point, 0), event.sequence)
+    return {
+        service_point_id: _deliver(service_point_id, up_to)
+        for service_point_id, up_to in newest.items()
+    }
+
+
+def publish_state(service_point_id: str) -> None:
+    """Bring the room up to date after a change that is no event (a printer's health): the
+    events still unsent with their delta, or else the whole snapshot."""
+    _deliver(service_point_id, up_to=None)
+
+
+def _deliver(service_point_id: str, up_to: int | None) -> dict:
+    """Send the room every committed event not yet sent; return the snapshot they lead to.
+
+    :param up_to: the caller's newest event: nothing to do when a batch already covered it
+        (None: always look, and send the whole snapshot when no event is pending)
+    """
     delivery = _delivery()
-    for service_point_id, up_to in newest.items():
-        with delivery.lock_of(service_point_id):
+    with delivery.lock_of(service_point_id):
+        if up_to is not None:
             covering = delivery.covering_snapshot(service_point_id, up_to)
             if covering is not None:  # a thread ahead in the queue sent these events already
-                snapshots[service_point_id] = covering
-                continue
-            # Built under the lock, so a later event never carries an older snapshot than the
-            # one before it; its sequence is the newest committed event, and all up to it go.
-            snapshot = public_snapshot(service_point_id)
-            snapshots[service_point_id] = snapshot
-            claimed = delivery.take_range(service_point_id, snapshot)
-            if claimed is None:
-                continue
-            rows = get_db().query(
-                "SELECT * FROM events WHERE service_point = ? AND sequence BETWEEN ? AND ?"
-                " ORDER BY sequence",
-                [service_point_id, *claimed],
-            )
-            for row in rows:
-                payload = event_payload(row, snapshot)
-                socketio.emit("queue_event", payload, to=room_of(service_point_id))
-    return snapshots
+                return covering
+        # Built under the lock, so a later event never carries an older state than the one
+        # before it; its sequence is the newest committed event, and all up to it go.
+        snapshot = public_snapshot(service_point_id)
+        claimed, before = delivery.take_range(service_point_id, snapshot)
+        room = room_of(service_point_id)
+        if claimed is None:
+            if up_to is None:
+                socketio.emit("snapshot", snapshot, to=room)
+            return snapshot
+        rows = get_db().query(
+            "SELECT * FROM events WHERE service_point = ? AND sequence BETWEEN ? AND ?"
+            " ORDER BY sequence",
+            [service_point_id, *claimed],
+        )
+        for row in rows:
+            payload = event_payload(row)
+            if row["sequence"] == snapshot["sequence"]:  # the batch's last: the new state
+                payload.update(state_change(before, snapshot))
+            socketio.emit("queue_event", payload, to=room)
+        return snapshot
 
 
-def event_payload(row: dict, snapshot: dict) -> dict:
-    """The `queue_event` a client receives for one row of the event log."""
+def state_change(before: dict | None, snapshot: dict) -> dict:
+    """What a batch's last event carries: the delta from the state before, or the whole state."""
+    if before is None:
+        return {"snapshot": snapshot}
+    return {"delta": {"base": before["sequence"], "change": diff(before, snapshot)}}
 
+
+def event_payload(row: dict) -> dict:
+    """The `queue_event` a client receives for one row of the event log (without the state)."""
     ticket = get_ticket(get_db(), row["ticket_id"]) if row["ticket_id"] else None
     return {
         "sequence": row["sequence"],
@@ -163,7 +196,6 @@ def event_payload(row: dict, snapshot: dict) -> dict:
         "queue": row["queue"],
         "ticket": ticket
         and {"number": ticket.number, "queue": ticket.queue, "status": ticket.status},
-        "snapshot": snapshot,
     }
 
 

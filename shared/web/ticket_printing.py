@@ -15,7 +15,7 @@ from printers.worker import JobStatus, RetryPolicy
 from shared.queue import printing
 from shared.queue.tickets import Ticket
 from shared.web.context import get_db, jono
-from shared.web.realtime import public_snapshot, publish, room_of, socketio
+from shared.web.realtime import publish, publish_state
 
 
 class TicketPrinting(PrintService):
@@ -86,8 +86,5 @@ class TicketPrinting(PrintService):
             changed = printing.record_printer_status(
                 get_db(), service_point_id, status, detail, self.clock.now()
             )
-            if changed:
-                # A snapshot, not a queue_event: nothing happened to a ticket, so no number.
-                socketio.emit(
-                    "snapshot", public_snapshot(service_point_id), to=room_of(service_point_id)
-                )
+            if changed:  # nothing happened to a ticket, so no event: the room's state is news
+                publish_state(service_point_id)

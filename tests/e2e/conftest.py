@@ -22,6 +22,8 @@ import pytest
 import requests
 import socketio
 
+from tests.live_state import PageState
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 JONO = PROJECT_ROOT / ".venv" / "bin" / "jono"
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -272,8 +274,21 @@ class LiveClient:
             reconnection_delay_max=2,
             http_session=self.http,
         )
-        self.sio.on("snapshot", self.snapshots.put)
-        self.sio.on("queue_event", self.events.put)
+        self.page = PageState()  # the state a page would hold, deltas applied
+        self.sio.on("snapshot", self._on_snapshot)
+        self.sio.on("queue_event", self._on_event)
+
+    def _on_snapshot(self, snapshot: dict) -> None:
+        self.page.receive("snapshot", snapshot)
+        self.snapshots.put(snapshot)
+
+    def _on_event(self, event: dict) -> None:
+        self.page.receive("queue_event", event)
+        self.events.put(event)
+
+    def state_after(self, event: dict) -> dict:
+        """The state a page held right after handling `event` (its delta applied)."""
+        return self.page.after[event["sequence"]]
 
     def connect(self) -> dict:
         """Connect, and return the snapshot the server sends first."""

@@ -48,7 +48,7 @@ def test_a_call_reaches_every_display_of_its_service_point_and_no_other(
         assert issued["type"] == "TicketIssued"
         assert issued["sequence"] == snapshot["sequence"] + 1
         assert issued["ticket"]["number"] == ticket["number"]
-        assert waiting_numbers(issued["snapshot"]) == [ticket["number"]]
+        assert waiting_numbers(display.state_after(issued)) == [ticket["number"]]
 
     called = open_counter_and_call_next(clerk, live_server, counter=3)
     assert called["number"] == ticket["number"]
@@ -62,9 +62,10 @@ def test_a_call_reaches_every_display_of_its_service_point_and_no_other(
         # Issued, counter opened, called: each one more than the last, none missing.
         sequences = [snapshot["sequence"] + 1] + [each["sequence"] for each in received]
         assert sequences == list(range(sequences[0], sequences[0] + len(sequences)))
-        assert event["snapshot"]["recent_calls"][0]["number"] == ticket["number"]
-        assert event["snapshot"]["recent_calls"][0]["counter"] == 3
-        assert waiting_numbers(event["snapshot"]) == []
+        state = display.state_after(event)
+        assert state["recent_calls"][0]["number"] == ticket["number"]
+        assert state["recent_calls"][0]["counter"] == 3
+        assert waiting_numbers(state) == []
 
     # A Tampere event is a barrier: the server sent the Helsinki events to their room before it,
     # so had the Tampere client been in that room, they would be queued ahead of this one.
@@ -72,7 +73,7 @@ def test_a_call_reaches_every_display_of_its_service_point_and_no_other(
     tampere_event = in_tampere.next_event()
     assert tampere_event["type"] == "TicketIssued"
     assert tampere_event["ticket"]["number"] == tampere_ticket["number"]
-    assert tampere_event["snapshot"]["service_point"]["id"] == "tampere"
+    assert in_tampere.state_after(tampere_event)["service_point"]["id"] == "tampere"
     assert tampere_event["sequence"] == tampere_snapshot["sequence"] + 1
     assert in_tampere.pending_events() == []
 

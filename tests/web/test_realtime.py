@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.web.realtime import socketio
+from tests.live_state import PageState
 
 URGENT_TICKET_BODY = {
     "answers": {
@@ -64,36 +65,42 @@ def test_counter_action_reaches_the_display(socket_client, client, make_clerk):
     issued = issue_number(client)
     clerk = make_clerk("clerk1", "helsinki", 3)
     display = socket_client("helsinki")
-    before = received(display, "snapshot")[0]["sequence"]
+    page = PageState()
+    page.feed(display)
+    before = page.snapshot["sequence"]
     response = clerk.post("/api/v1/counter/call-next")
     assert response.status_code == 200
-    (event,) = received(display, "queue_event")
+    (event,) = page.feed(display)
     assert event["type"] == "TicketCalled"
     assert event["sequence"] == before + 1
     assert event["counter"] == 3
     assert event["queue"] == "urgent"
     assert event["ticket"] == {"number": issued["number"], "queue": "urgent", "status": "called"}
     assert event["at"] == "2026-11-30T08:00:00.000000+00:00"
-    assert event["snapshot"]["sequence"] == event["sequence"]
-    assert {"number": "A001", "counter": 3, "queue": "urgent", "status": "called"} in event[
-        "snapshot"
-    ]["now_serving"]
-    assert event["snapshot"]["recent_calls"][0]["number"] == "A001"
+    assert "delta" in event and "snapshot" not in event  # small: only what changed
+    state = page.after[event["sequence"]]
+    assert state["sequence"] == event["sequence"]
+    assert {"number": "A001", "counter": 3, "queue": "urgent", "status": "called"} in state[
+        "now_serving"
+    ]
+    assert state["recent_calls"][0]["number"] == "A001"
+    assert not page.needs_snapshot
 
 
 def test_issuing_and_counter_opening_are_broadcast_in_order(socket_client, client, make_clerk):
     display = socket_client("helsinki")
-    display.get_received()
+    page = PageState()
+    page.feed(display)
     issue_number(client)
     make_clerk("clerk1", "helsinki", 1)
-    events = received(display, "queue_event")
+    events = page.feed(display)
     assert [(event["type"], event["sequence"]) for event in events] == [
         ("TicketIssued", 1),
         ("CounterOpened", 2),
     ]
     assert events[0]["ticket"]["number"] == "A001"
     assert events[1]["ticket"] is None
-    assert events[1]["snapshot"]["open_counters"] == [1]
+    assert page.after[2]["open_counters"] == [1]
 
 
 def test_other_service_points_do_not_hear_it(socket_client, client, make_clerk):
@@ -168,9 +175,11 @@ def test_request_snapshot_for_unknown_service_point(socket_client, data):
 def test_moving_to_another_counter_closes_the_first_one_live(socket_client, make_clerk):
     clerk = make_clerk("clerk1", "tampere", 3)
     tampere_display = socket_client("tampere")
-    assert received(tampere_display, "snapshot")[0]["open_counters"] == [3]
+    page = PageState()
+    page.feed(tampere_display)
+    assert page.snapshot["open_counters"] == [3]
     response = clerk.put("/api/v1/counter", json={"service_point": "helsinki", "counter": 2})
     assert response.status_code == 200
-    (event,) = received(tampere_display, "queue_event")
+    (event,) = page.feed(tampere_display)
     assert (event["type"], event["counter"]) == ("CounterClosed", 3)
-    assert event["snapshot"]["open_counters"] == []
+    assert page.after[event["sequence"]]["open_counters"] == []

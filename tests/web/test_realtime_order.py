@@ -6,6 +6,7 @@ import threading
 
 from shared.web.realtime import publish
 from tests.kiosk.test_api import ticket_body
+from tests.live_state import PageState
 
 
 def queue_events(socket) -> list[dict]:
@@ -119,7 +120,8 @@ def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(app
     event, and every kiosk's answer counts the people ahead from a snapshot with its ticket."""
 
     display = socket_client("helsinki")
-    display.get_received()
+    page = PageState()
+    page.feed(display)
     kiosks, tickets_each = 8, 6
     barrier = threading.Barrier(kiosks)
     answers, errors = [], []
@@ -144,11 +146,15 @@ def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(app
         thread.join()
     assert errors == []
     assert {status for status, _ in answers} == {201}
-    events = queue_events(display)
+    events = page.feed(display)
     total = kiosks * tickets_each
     assert [event["sequence"] for event in events] == list(range(1, total + 1))
-    assert all(event["snapshot"]["sequence"] >= event["sequence"] for event in events)
-    final = events[-1]["snapshot"]
+    # A batch's new state comes with its last event: the state then has that event's number.
+    states = [event for event in events if "delta" in event or "snapshot" in event]
+    assert states and all(page.after[e["sequence"]]["sequence"] == e["sequence"] for e in states)
+    assert not page.needs_snapshot
+    final = page.snapshot
+    assert final["sequence"] == total
     waiting = next(q for q in final["queues"] if q["id"] == "urgent")["waiting"]
     position = {entry["number"]: index for index, entry in enumerate(waiting)}
     assert len(position) == total

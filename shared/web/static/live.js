@@ -1,17 +1,21 @@
 // Live state of a service point for every page: Socket.IO first, polling the same snapshot when
 // the socket is down. Calls onSnapshot(snapshot) with every newer state and onEvent(event) for
 // each change in order. A gap in the sequence numbers asks the server for a fresh snapshot.
+// Events are small: the last event of a batch carries the delta from the state it was built on
+// (delta.base) to the new one, applied here with JonoDelta (delta.js) to the snapshot held.
 window.JonoLive = function (servicePoint, onSnapshot, onEvent, onConnection) {
   "use strict";
   const snapshotUrl = "/api/v1/service-points/" + encodeURIComponent(servicePoint) + "/snapshot";
   const pollMilliseconds = 5000;
   let lastSequence = -1;        // of the newest snapshot shown
+  let current = null;           // that snapshot: the state deltas apply to
   let lastEventSequence = -1;   // of the newest event handled
   let pollTimer = null;
 
   function apply(snapshot) {
     if (snapshot.sequence < lastSequence) return;
     lastSequence = snapshot.sequence;
+    current = snapshot;
     onSnapshot(snapshot);
   }
 
@@ -81,7 +85,16 @@ window.JonoLive = function (servicePoint, onSnapshot, onEvent, onConnection) {
   function handle(event) {
     lastEventSequence = event.sequence;
     if (onEvent) onEvent(event);
-    apply(event.snapshot);
+    if (event.snapshot) {
+      apply(event.snapshot);
+    } else if (event.delta) {
+      if (current !== null && current.sequence === event.delta.base) {
+        apply(window.JonoDelta.apply(current, event.delta.change));
+      } else if (lastSequence < event.sequence) {
+        // Built on a state this page does not hold (it connected mid-batch): ask for the whole.
+        socket.emit("request_snapshot", { service_point: servicePoint });
+      }
+    }
   }
 
   function drain() {

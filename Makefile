@@ -8,7 +8,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messag
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup test-setup browser speech lint bench translations-extract clean
+.PHONY: run test setup test-setup browser redis speech lint bench translations-extract clean
 
 run: setup
 	$(BIN)/jono init-db --demo
@@ -19,7 +19,7 @@ test: test-setup lint
 
 setup: $(STAMP) node_modules/.package-lock.json $(MO_FILES) speech
 
-test-setup: setup browser
+test-setup: setup browser redis
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 # Debian's Chromium for the Playwright tests (Playwright's own browser download cannot work here).
 browser:
 	@command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
+
+# Debian's redis-server for the tests of several `jono serve` processes sharing live events
+# (each test starts its own on a free port).
+redis:
+	@command -v redis-server >/dev/null || { apt-get update && apt-get install -y --no-install-recommends redis-server; }
 
 # espeak-ng speaks the lobby displays' call-outs, offline (without it only the chime plays).
 speech:

@@ -24,6 +24,7 @@ from shared.web import api, http_headers, i18n, realtime
 from shared.web.admission import AdmissionLimit
 from shared.web.context import SOCKET_IO_CLIENT, WEB_ROOT, Jono, release_database
 from shared.web.lost_appointments import sweeper_of
+from shared.web.relay import EventRelay
 from shared.web.schemas import ErrorSchema
 from shared.web.ticket_printing import TicketPrinting
 
@@ -90,13 +91,20 @@ def create_app(
     # Before Socket.IO wraps the app, so that its long-lived connections bypass the limit.
     app.wsgi_app = AdmissionLimit(app.wsgi_app)
     realtime.socketio.init_app(
-        app, async_mode=async_mode, cors_allowed_origins=realtime.allowed_origins(config)
+        app,
+        async_mode=async_mode,
+        cors_allowed_origins=realtime.allowed_origins(config),
+        message_queue=config.deployment.message_queue,  # None: this process alone
+        channel="jono-socketio",
     )
     realtime.init_delivery(app)
     realtime.init_socket_guard(app)
+    relay = app.extensions["jono_relay"] = EventRelay(app, config.deployment.message_queue)
     api.init_app(app)
 
     _start_background_work(app, state, testing)
+    relay.start()
+    atexit.register(relay.stop)
 
     kiosk.register(app)
     counter.register(app)

@@ -64,6 +64,14 @@ class OrderedDelivery:
         with self._guard:
             return self._locks.setdefault(service_point_id, threading.Lock())
 
+    def restart(self, last_sent: dict[str, int]) -> None:
+        """Go on from another process's progress (this one became the relay): what the rooms
+        were sent is not known here, so the next batch carries the whole snapshot."""
+        for service_point_id, sequence in last_sent.items():
+            with self.lock_of(service_point_id):
+                self._last_sent[service_point_id] = sequence
+                self._latest.pop(service_point_id, None)
+
     def covering_snapshot(self, service_point_id: str, up_to: int) -> dict | None:
         """The snapshot sent with event `up_to` or a later one, if they are sent; hold the lock."""
         latest = self._latest.get(service_point_id)
@@ -116,6 +124,11 @@ def _guard() -> SocketGuard:
     return current_app.extensions["jono_socket_guard"]
 
 
+def _relay():
+    """This app's event relay (shared.web.relay.EventRelay, set up by the app factory)."""
+    return current_app.extensions["jono_relay"]
+
+
 def _delivery() -> OrderedDelivery:
     """This app's ordered delivery (set up by the app factory through init_delivery)."""
 
@@ -127,11 +140,17 @@ def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
 
     Called by HTTP handlers after the domain call returned, that is after the commit.
     Returns, by service point, a snapshot that includes the events (possibly later ones too),
-    so the caller need not build one again.
+    so the caller need not build one again. In a process that is not the relay (several
+    processes share the events), the relay is told instead and the snapshot is built here.
     """
     newest: dict[str, int] = {}
     for event in events:
         newest[event.service_point] = max(newest.get(event.service_point, 0), event.sequence)
+    relay = _relay()
+    if not relay.is_publisher:
+        for service_point_id in newest:
+            relay.committed(service_point_id)
+        return {service_point_id: public_snapshot(service_point_id) for service_point_id in newest}
     return {
         service_point_id: _deliver(service_point_id, up_to)
         for service_point_id, up_to in newest.items()
@@ -141,14 +160,29 @@ def publish(events: tuple[Event, ...] | list[Event]) -> dict[str, dict]:
 def publish_state(service_point_id: str) -> None:
     """Bring the room up to date after a change that is no event (a printer's health): the
     events still unsent with their delta, or else the whole snapshot."""
-    _deliver(service_point_id, up_to=None)
+    relay = _relay()
+    if not relay.is_publisher:
+        relay.committed(service_point_id, state=True)
+        return
+    _deliver(service_point_id, up_to=None, whole_state_if_none=True)
 
 
-def _deliver(service_point_id: str, up_to: int | None) -> dict:
+def deliver_pending(service_point_id: str, whole_state_if_none: bool = False) -> None:
+    """Send the room the committed events not yet sent (the relay's look, or its wake-up)."""
+    _deliver(service_point_id, up_to=None, whole_state_if_none=whole_state_if_none)
+
+
+def restart_delivery(last_sent: dict[str, int]) -> None:
+    """This process became the relay: go on from the progress the relays recorded."""
+    _delivery().restart(last_sent)
+
+
+def _deliver(service_point_id: str, up_to: int | None, whole_state_if_none: bool = False) -> dict:
     """Send the room every committed event not yet sent; return the snapshot they lead to.
 
     :param up_to: the caller's newest event: nothing to do when a batch already covered it
-        (None: always look, and send the whole snapshot when no event is pending)
+        (None: always look)
+    :param whole_state_if_none: with no event to send, send the whole snapshot instead
     """
     delivery = _delivery()
     with delivery.lock_of(service_point_id):
@@ -162,7 +196,7 @@ def _deliver(service_point_id: str, up_to: int | None) -> dict:
         claimed, before = delivery.take_range(service_point_id, snapshot)
         room = room_of(service_point_id)
         if claimed is None:
-            if up_to is None:
+            if whole_state_if_none:
                 socketio.emit("snapshot", snapshot, to=room)
             return snapshot
         rows = get_db().query(
@@ -175,6 +209,7 @@ def _deliver(service_point_id: str, up_to: int | None) -> dict:
             if row["sequence"] == snapshot["sequence"]:  # the batch's last: the new state
                 payload.update(state_change(before, snapshot))
             socketio.emit("queue_event", payload, to=room)
+        _relay().sent(service_point_id, snapshot["sequence"])
         return snapshot
 
 

@@ -7,8 +7,6 @@ one ticket, and live clients resynchronise from a fresh snapshot.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
 import threading
 import time
@@ -55,29 +53,6 @@ class Kiosk(threading.Thread):
                     self.unanswered_keys.append(key)
 
 
-def children_of(pid: int) -> list[int]:
-    """The process ids whose parent is `pid` (gunicorn's worker under the `jono serve` master)."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            if int(fields[1]) == pid:
-                children.append(int(entry.name))
-    return children
-
-
-def kill_server(server) -> None:
-    """SIGKILL the `jono serve` process and its worker at once, as a power cut would."""
-    master = server.process.pid
-    for pid in [*children_of(master), master]:
-        os.kill(pid, signal.SIGKILL)
-    server.process.wait(timeout=10)
-    server.process = None
-
-
 def stored_tickets(database: Path) -> list[tuple[int, str, str]]:
     """(id, number, day) of every ticket in the database file."""
     with sqlite3.connect(database) as connection:
@@ -102,7 +77,7 @@ def test_a_killed_server_loses_no_answered_number_and_reuses_none(
     while sum(len(k.answered) for k in kiosks) < TICKETS_BEFORE_KILL:
         assert time.monotonic() < deadline, "the kiosks got too few numbers before the kill"
         time.sleep(0.01)
-    kill_server(jono_server)  # mid-burst: the kiosks are still sending
+    jono_server.kill()  # mid-burst: the kiosks are still sending
     time.sleep(0.3)
     stop.set()
     for kiosk in kiosks:

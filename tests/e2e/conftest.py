@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -90,13 +91,34 @@ def urgent_ticket_body(language: str = "sv", idempotency_key: str | None = None)
     }
 
 
+def children_of(pid: int) -> list[int]:
+    """The process ids whose parent is `pid` (gunicorn's worker under the `jono serve` master)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
 class LiveServer:
     """One `jono serve` subprocess, which can stop and start again on the same port and data."""
 
     serve_options: tuple[str, ...] = ()  # more `jono serve` options
 
-    def __init__(self, directory: Path, deployment: dict | None = None):
+    def __init__(
+        self,
+        directory: Path,
+        deployment: dict | None = None,
+        name: str = "server",
+        environment: dict | None = None,
+    ):
         self.directory = directory
+        self.name = name  # its log files' name: several servers may share a directory
         self.deployment = deployment or {}  # more [deployment] settings, e.g. a socket cap
         self.config_path = directory / "config.toml"
         self.port = free_port()
@@ -106,6 +128,7 @@ class LiveServer:
             "JONO_DATABASE": str(directory / "jono.db"),
             "JONO_SECRET_KEY": "e2e-secret-key-not-for-production",
             "PYTHONUNBUFFERED": "1",
+            **(environment or {}),
         }
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -141,8 +164,8 @@ class LiveServer:
     def log_paths(self) -> tuple[Path, Path]:
         """Where this start's stdout and stderr go (a file each, so no pipe can fill up)."""
         return (
-            self.directory / f"server-{self.starts}.out",
-            self.directory / f"server-{self.starts}.err",
+            self.directory / f"{self.name}-{self.starts}.out",
+            self.directory / f"{self.name}-{self.starts}.err",
         )
 
     def start(self) -> None:
@@ -210,15 +233,18 @@ class LiveServer:
 
     def worker_pid(self) -> int:
         """The gunicorn worker under the master: the process that holds the sockets."""
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue  # ended meanwhile
-                if int(fields[1]) == self.process.pid:
-                    return int(entry.name)
-        raise RuntimeError("jono serve has no worker")
+        children = children_of(self.process.pid)
+        if not children:
+            raise RuntimeError("jono serve has no worker")
+        return children[0]
+
+    def kill(self) -> None:
+        """SIGKILL the `jono serve` process and its worker at once, as a power cut would."""
+        master = self.process.pid
+        for pid in [*children_of(master), master]:
+            os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process = None
 
     def open_files(self) -> int:
         """How many files (sockets, database files, logs) the worker has open now."""

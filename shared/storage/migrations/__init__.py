@@ -21,6 +21,7 @@ from shared.storage.migrations import (
     m006_snapshot_indexes,
     m007_appointment_seat_masks,
     m008_reminder_index,
+    m009_event_relay,
 )
 from shared.storage.timestamps import utc_text
 from shared.storage.transactions import write_transaction
@@ -35,6 +36,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m006_snapshot_indexes.apply,
     m007_appointment_seat_masks.apply,
     m008_reminder_index.apply,
+    m009_event_relay.apply,
 ]
 
 

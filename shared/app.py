@@ -10,6 +10,7 @@ import secrets
 
 from apiflask import APIFlask
 from flask import abort, render_template, send_file
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import booking
 import counter
@@ -97,6 +98,9 @@ def create_app(
         message_queue=config.deployment.message_queue,  # None: this process alone
         channel="jono-socketio",
     )
+    proxies = config.deployment.trusted_proxies
+    if proxies:  # outermost, so Socket.IO too sees the client as the reverse proxy saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     realtime.init_delivery(app)
     realtime.init_socket_guard(app)
     relay = app.extensions["jono_relay"] = EventRelay(app, config.deployment.message_queue)

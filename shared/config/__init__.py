@@ -87,6 +87,7 @@ def load_config(path: str | os.PathLike) -> Config:
             {
                 "max_sockets_per_address": config.deployment.max_sockets_per_address,
                 "message_queue": message_queue,
+                "trusted_proxies": config.deployment.trusted_proxies,
             },
         )
         config = replace(config, deployment=deployment)
@@ -123,6 +124,7 @@ def parse_config(raw: dict, source: str = "config") -> Config:
             "public_base_url",
             "max_sockets_per_address",
             "message_queue",
+            "trusted_proxies",
         },
     )
     default_language = reader.get(deployment, "deployment.default_language", str, "fi")

@@ -120,6 +120,21 @@ def _set(path: list, value):
             id="unknown-weekday",
         ),
         pytest.param(
+            _set(["deployment", "max_sockets_per_address"], 0),
+            "deployment.max_sockets_per_address",
+            id="no-sockets-at-all",
+        ),
+        pytest.param(
+            _set(["deployment", "message_queue"], "localhost:6379"),
+            "deployment.message_queue",
+            id="message-queue-not-a-redis-url",
+        ),
+        pytest.param(
+            _set(["deployment", "trusted_proxies"], -1),
+            "deployment.trusted_proxies",
+            id="negative-proxies",
+        ),
+        pytest.param(
             _set(["deployment", "default_language"], "de"),
             "deployment.default_language",
             id="unsupported-language",
@@ -150,3 +165,22 @@ def test_missing_file_and_broken_toml_are_config_errors(tmp_path):
     broken.write_text("[rules\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(broken)
+
+
+def test_the_message_queue_comes_from_the_environment_over_the_file(tmp_path, monkeypatch):
+    """JONO_MESSAGE_QUEUE wins over deployment.message_queue; set but empty means one process."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        DEMO_CONFIG.read_text(encoding="utf-8").replace(
+            "[deployment]\n", '[deployment]\nmessage_queue = "redis://127.0.0.1:6379/0"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    assert load_config(path).deployment.message_queue == "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("JONO_MESSAGE_QUEUE", "redis://127.0.0.1:6380/1")
+    assert load_config(path).deployment.message_queue == "redis://127.0.0.1:6380/1"
+    monkeypatch.setenv("JONO_MESSAGE_QUEUE", "")
+    assert load_config(path).deployment.message_queue is None
+    monkeypatch.delenv("JONO_MESSAGE_QUEUE")
+    assert load_config(DEMO_CONFIG).deployment.max_sockets_per_address == 1000
+    assert load_config(DEMO_CONFIG).deployment.trusted_proxies == 0

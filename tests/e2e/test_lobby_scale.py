@@ -156,3 +156,26 @@ def test_one_address_holds_at_most_its_share_of_sockets(capped_server):
             time.sleep(0.1)
     for client in (second, third, fourth):
         client.disconnect()
+
+
+@pytest.fixture
+def proxied_server(tmp_path):
+    """A `jono serve` behind one trusted reverse proxy, one socket per client address."""
+    server = LiveServer(tmp_path, deployment={"trusted_proxies": 1, "max_sockets_per_address": 1})
+    server.prepare()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_behind_a_trusted_proxy_each_client_counts_by_its_forwarded_address(proxied_server):
+    """With trusted_proxies = 1 the cap counts X-Forwarded-For (documentation-range addresses
+    in a header: nothing is sent to them), so clients behind one proxy do not share a budget."""
+    first = connected_client(proxied_server.url, headers={"X-Forwarded-For": "192.0.2.1"})
+    second = connected_client(proxied_server.url, headers={"X-Forwarded-For": "192.0.2.2"})
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        connected_client(proxied_server.url, headers={"X-Forwarded-For": "192.0.2.1"})
+    for client in (first, second):
+        client.disconnect()

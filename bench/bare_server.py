@@ -6,11 +6,15 @@ Run as `python -m bench.bare_server PORT`; it listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import json
-import sys
+from gevent import monkey
 
-import socketio
-from gunicorn.app.base import BaseApplication
+monkey.patch_all()  # before anything imports ssl or sockets, as gunicorn's gevent worker would
+
+import json  # noqa: E402
+import sys  # noqa: E402
+
+import socketio  # noqa: E402
+from gunicorn.app.base import BaseApplication  # noqa: E402
 
 server = socketio.Server(async_mode="gevent")
 

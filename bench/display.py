@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import requests
+import socketio
 
 from bench.stats import percentile
 from tests.e2e.conftest import CLERK, CLERK_PASSWORD, free_port, urgent_ticket_body
@@ -38,75 +40,134 @@ def summary(latencies: list[float | None]) -> dict:
     }
 
 
-def call_payload(base_url: str) -> dict:
-    """A queue_event as Jono sends it (with the real snapshot), for the bare baseline to send."""
-    snapshot = requests.get(
-        f"{base_url}/api/v1/service-points/{SERVICE_POINT}/snapshot", timeout=10
+def call_payload(base_url: str, service_point: str = SERVICE_POINT) -> dict:
+    """A TicketCalled queue_event as Jono sends it now (its delta included), heard by one client
+    while a clerk calls once, for the bare baseline to broadcast the same bytes."""
+    listener = socketio.Client(reconnection=False)
+    heard: list[dict] = []
+    called = threading.Event()
+
+    def on_event(event):
+        if event["type"] == "TicketCalled":
+            heard.append(event)
+            called.set()
+
+    listener.on("queue_event", on_event)
+    listener.connect(base_url, auth={"service_point": service_point}, transports=["websocket"])
+    try:
+        with requests.Session() as clerk:
+            seat_clerk(clerk, base_url, service_point, counter=2)
+            assert clerk.post(f"{base_url}/api/v1/counter/call-next", timeout=10).ok
+            if not called.wait(WAIT_SECONDS):
+                raise RuntimeError("the sample call was not heard")
+            response = clerk.delete(f"{base_url}/api/v1/session", timeout=10)  # frees counter 2
+            assert response.status_code == 204, response.text
+    finally:
+        listener.disconnect()
+    return heard[0]
+
+
+def seat_clerk(clerk: requests.Session, base_url: str, service_point: str, counter: int) -> None:
+    """Log the benchmark's clerk in and seat them at a counter."""
+    response = clerk.post(
+        f"{base_url}/api/v1/session",
+        json={"username": CLERK, "password": CLERK_PASSWORD},
+        timeout=10,
     )
-    return {
-        "sequence": 1,
-        "type": "TicketCalled",
-        "at": "2026-01-01T08:00:00Z",
-        "counter": 1,
-        "queue": "urgent",
-        "ticket": None,
-        "snapshot": snapshot.json(),
-    }
+    assert response.status_code == 200, response.text
+    response = clerk.put(
+        f"{base_url}/api/v1/counter",
+        json={"service_point": service_point, "counter": counter},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
 
 
-def measure_jono(base_url: str, on_connected=None) -> dict:
+def measure_jono(
+    base_url: str,
+    on_connected=None,
+    clients: int = CLIENTS,
+    groups: int = GROUPS,
+    clerk_url: str | None = None,
+    while_calling=None,
+) -> dict:
     """CALLS calls at counter 1, each timed from the request until every client had the event.
 
     Also returns `payload`: a call as sent, for the baseline to broadcast the same bytes.
+
+    :param clients: listeners, in `groups` processes, connected to `base_url`
+    :param clerk_url: where the clerk calls (another process of the same deployment), if not there
+    :param while_calling: started (and returned from) once the listeners are connected: its
+        result joins the figures, e.g. kiosks issuing numbers during the calls
     """
+    clerk_url = clerk_url or base_url
     with requests.Session() as kiosk, requests.Session() as clerk:
-        for _ in range(BACKLOG + CALLS):
+        for _ in range(BACKLOG + CALLS + 1):
             response = kiosk.post(
-                f"{base_url}/api/v1/service-points/{SERVICE_POINT}/tickets",
+                f"{clerk_url}/api/v1/service-points/{SERVICE_POINT}/tickets",
                 json=urgent_ticket_body("fi"),
                 timeout=10,
             )
             assert response.status_code == 201, response.text
-        response = clerk.post(
-            f"{base_url}/api/v1/session",
-            json={"username": CLERK, "password": CLERK_PASSWORD},
-            timeout=10,
-        )
-        assert response.status_code == 200, response.text
-        response = clerk.put(
-            f"{base_url}/api/v1/counter", json={"service_point": SERVICE_POINT, "counter": 1}
-        )
-        assert response.status_code == 200, response.text
         payload = call_payload(base_url)
+        seat_clerk(clerk, clerk_url, SERVICE_POINT, counter=1)
         # Gunicorn drops an idle keep-alive connection after 2 s; connecting 200 clients and
         # waiting for them takes longer, so each call opens its own (both here and in the baseline).
         clerk.headers["Connection"] = "close"
-        groups = ListenerGroups(base_url, SERVICE_POINT, CLIENTS, GROUPS)
+        listeners = ListenerGroups(base_url, SERVICE_POINT, clients, groups)
+        background = BackgroundWork(while_calling)
         try:
             extra = on_connected() if on_connected else {}
+            background.start()
             latencies = []
             limit = time.monotonic() + TIME_LIMIT_SECONDS
             for _ in range(CALLS):
                 if time.monotonic() > limit:
                     break
                 started = time.monotonic()
-                response = clerk.post(f"{base_url}/api/v1/counter/call-next", timeout=10)
+                response = clerk.post(f"{clerk_url}/api/v1/counter/call-next", timeout=10)
                 assert response.status_code == 200, response.text
                 ticket = response.json()
-                heard = groups.last_arrival(ticket["number"])
+                heard = listeners.last_arrival(ticket["number"])
                 latencies.append(heard - started if heard else None)
                 # Free the counter for the next call (the customer did not come).
-                response = clerk.post(f"{base_url}/api/v1/tickets/{ticket['id']}/no-show")
+                response = clerk.post(f"{clerk_url}/api/v1/tickets/{ticket['id']}/no-show")
                 assert response.status_code == 200, response.text
                 time.sleep(0.05)  # let the last deliveries settle before the next call
         finally:
-            groups.close()
+            extra = {**extra, **background.finish()}
+            listeners.close()
     return {**summary(latencies), **extra, "payload": payload}
 
 
-def measure_baseline(payload: dict) -> dict:
+class BackgroundWork:
+    """A function run in a thread while the calls go on: it gets an Event set when they end."""
+
+    def __init__(self, work) -> None:
+        self.work = work
+        self.done = threading.Event()
+        self.result: dict = {}
+        self.thread = threading.Thread(target=self._run, daemon=True) if work else None
+
+    def _run(self) -> None:
+        self.result = self.work(self.done)
+
+    def start(self) -> None:
+        """Begin the work (if any)."""
+        if self.thread is not None:
+            self.thread.start()
+
+    def finish(self) -> dict:
+        """End the work and return its figures."""
+        self.done.set()
+        if self.thread is not None and self.thread.is_alive():
+            self.thread.join(TIME_LIMIT_SECONDS)
+        return self.result
+
+
+def measure_baseline(payload: dict, clients: int = CLIENTS, groups: int = GROUPS) -> dict:
     """The same CALLS broadcasts of `payload` from a bare python-socketio server (gunicorn,
-    one gthread worker) to CLIENTS clients, timed from the HTTP request that triggers them."""
+    one gevent worker) to `clients` clients, timed from the HTTP request that triggers them."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -125,7 +186,7 @@ def measure_baseline(payload: dict) -> dict:
             if time.monotonic() > deadline:
                 raise RuntimeError("the bare server did not start")
             time.sleep(0.1)
-        groups = ListenerGroups(base_url, None, CLIENTS, GROUPS)
+        listeners = ListenerGroups(base_url, None, clients, groups)
         latencies = []
         try:
             with requests.Session() as trigger:
@@ -137,14 +198,16 @@ def measure_baseline(payload: dict) -> dict:
                     label = f"call-{call}"
                     started = time.monotonic()
                     response = trigger.post(
-                        f"{base_url}/broadcast", json={**payload, "label": label}, timeout=10
+                        f"{base_url}/broadcast",
+                        json={**payload, "ticket": None, "label": label},
+                        timeout=10,
                     )
                     assert response.status_code == 200
-                    heard = groups.last_arrival(label)
+                    heard = listeners.last_arrival(label)
                     latencies.append(heard - started if heard else None)
                     time.sleep(0.05)
         finally:
-            groups.close()
+            listeners.close()
     finally:
         server.terminate()
         try:

@@ -68,20 +68,23 @@ def run_kiosk(
                 failures.append(f"{response.status_code} {response.text[:200]}")
 
 
-def measure_http(base_url: str, pace: float | None = None, ask=issue) -> dict:
+def measure_http(base_url: str | list[str], pace: float | None = None, ask=issue) -> dict:
     """KIOSKS × TICKETS_PER_KIOSK requests (numbers, unless `ask` says otherwise) from KIOSKS
     threads: rate, p50 and p99.
 
+    :param base_url: the server, or several processes of one deployment (the kiosks take turns)
     :param pace: seconds between one kiosk's requests; None: back to back (the server's limit)
     """
+    urls = [base_url] if isinstance(base_url, str) else base_url
     latencies: list[float] = []
     failures: list[str] = []
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
     threads = [
         threading.Thread(
-            target=run_kiosk, args=(base_url, ask, latencies, failures, deadline, pace)
+            target=run_kiosk,
+            args=(urls[number % len(urls)], ask, latencies, failures, deadline, pace),
         )
-        for _ in range(KIOSKS)
+        for number in range(KIOSKS)
     ]
     started = time.perf_counter()
     for thread in threads:

@@ -15,6 +15,8 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,6 +35,7 @@ CLERK_PASSWORD = "e2e-clerk-password"
 EVENT_TIMEOUT_SECONDS = 10
 START_TIMEOUT_SECONDS = 20
 STOP_TIMEOUT_SECONDS = 15
+REDIS_START_SECONDS = 10
 ALL_DAYS_OPEN = (
     "opening_hours = { "
     + ", ".join(
@@ -103,6 +106,34 @@ def children_of(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 children.append(int(entry.name))
     return children
+
+
+class RedisServer:
+    """Debian's redis-server of our own on a free loopback port, without persistence."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(directory)],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + REDIS_START_SECONDS
+        while (
+            subprocess.run(
+                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
+            ).stdout.strip()
+            != "PONG"
+        ):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """End the server."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
 
 
 class LiveServer:
@@ -255,16 +286,22 @@ class LiveServer:
         return self.log_paths()[1].read_text(encoding="utf-8", errors="replace")
 
 
-@pytest.fixture
-def jono_server(tmp_path):
-    """A running `jono serve` on a free port with a fresh database and one clerk (clerk1)."""
-    server = LiveServer(tmp_path)
+@contextmanager
+def running(server: LiveServer) -> Iterator[LiveServer]:
+    """Prepare and start a LiveServer for the block, and stop it after."""
     server.prepare()
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def jono_server(tmp_path):
+    """A running `jono serve` on a free port with a fresh database and one clerk (clerk1)."""
+    with running(LiveServer(tmp_path)) as server:
+        yield server
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from tests.e2e.conftest import LiveServer, urgent_ticket_body
+from tests.e2e.conftest import LiveServer, running, urgent_ticket_body
 from tests.e2e.listeners import ListenerGroups
 
 CROWD = 500
@@ -122,13 +122,8 @@ def test_a_page_of_another_origin_is_refused_and_the_deployments_own_origin_conn
 @pytest.fixture
 def capped_server(tmp_path):
     """A `jono serve` that lets one address hold three sockets."""
-    server = LiveServer(tmp_path, deployment={"max_sockets_per_address": 3})
-    server.prepare()
-    server.start()
-    try:
+    with running(LiveServer(tmp_path, deployment={"max_sockets_per_address": 3})) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_one_address_holds_at_most_its_share_of_sockets(capped_server):
@@ -161,13 +156,9 @@ def test_one_address_holds_at_most_its_share_of_sockets(capped_server):
 @pytest.fixture
 def proxied_server(tmp_path):
     """A `jono serve` behind one trusted reverse proxy, one socket per client address."""
-    server = LiveServer(tmp_path, deployment={"trusted_proxies": 1, "max_sockets_per_address": 1})
-    server.prepare()
-    server.start()
-    try:
+    settings = {"trusted_proxies": 1, "max_sockets_per_address": 1}
+    with running(LiveServer(tmp_path, deployment=settings)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_behind_a_trusted_proxy_each_client_counts_by_its_forwarded_address(proxied_server):

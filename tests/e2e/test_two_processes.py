@@ -5,7 +5,6 @@ loss of the process that relays the events."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import time
 
 import pytest
@@ -16,49 +15,21 @@ from tests.e2e.conftest import (
     CLERK_PASSWORD,
     LiveClient,
     LiveServer,
-    free_port,
+    RedisServer,
     urgent_ticket_body,
 )
 
-REDIS_START_SECONDS = 10
 TAKEOVER_SECONDS = 15  # the relay lease runs out after 3 s; generous for a loaded machine
 
 
 @pytest.fixture
 def redis_url(tmp_path):
     """A redis-server of this test's own on a free loopback port (Debian's package)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            str(tmp_path),
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + REDIS_START_SECONDS
-    while (
-        subprocess.run(
-            ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
-        ).stdout.strip()
-        != "PONG"
-    ):
-        assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.05)
+    server = RedisServer(tmp_path)
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture

@@ -27,13 +27,6 @@ KIOSK_SECONDS_PER_TICKET = 0.5  # each kiosk: a number every half second during 
 CALL_P99_TARGET = 0.250
 TICKET_P99_TARGET = 0.100
 RSS_PER_SOCKET_TARGET_KB = 100
-# gevent's monitor thread reports every time one greenlet keeps the loop longer than this, so the
-# benchmark shows whether SQLite work (which does not yield) ever stalls the other sockets.
-BLOCKING_SECONDS = 0.05
-MONITOR = {
-    "GEVENT_MONITOR_THREAD_ENABLE": "true",
-    "GEVENT_MAX_BLOCKING_TIME": str(BLOCKING_SECONDS),
-}
 
 
 def written_bytes(pid: int) -> int:
@@ -82,9 +75,7 @@ def kiosks_issuing(base_url: str):
 
 def run(directory: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     """Measure Jono and the bare baseline; return the table rows and the targets missed."""
-    server = LiveServer(
-        directory, deployment={"max_sockets_per_address": CLIENTS + 100}, environment=MONITOR
-    )
+    server = LiveServer(directory, deployment={"max_sockets_per_address": CLIENTS + 100})
     server.prepare()
     server.start()
     try:
@@ -106,7 +97,6 @@ def run(directory: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
         written_per_call = (written_bytes(worker) - measured["written"]) / display.CALLS
     finally:
         server.stop()
-    stalls = server.stderr().count("appears to be blocked")
     bare = display.measure_baseline(called["payload"], clients=CLIENTS, groups=GROUPS)
     event_bytes = len(json.dumps(called["payload"]))
     per_socket_kb = (called["rss"] - idle_rss) * 1024 / CLIENTS
@@ -120,7 +110,6 @@ def run(directory: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
         (name, "written by the server per call", f"{written_per_call / 1e6:.1f} MB", "–"),
         (name, "RSS with the crowd", f"{called['rss']:.0f} MiB", f"{idle_rss:.0f} MiB idle"),
         (name, "RSS per socket", f"{per_socket_kb:.0f} kB", "–"),
-        (name, f"loop held > {BLOCKING_SECONDS * 1000:.0f} ms by one greenlet", str(stalls), "–"),
         (
             name,
             f"issueTicket p50 / p99 ({KIOSKS} kiosks, {called['tickets']} numbers)",

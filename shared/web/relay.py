@@ -4,10 +4,10 @@ With `deployment.message_queue` set, Socket.IO emits go through Redis, so an eve
 any process reaches the clients of every process. To keep every client's events exactly once and
 in sequence order, one process at a time is the **relay**: it holds a lease row in the shared
 database and is the only one that publishes the event log, in order, from the last event sent
-(recorded in `relay_progress`). Another process that commits an event tells the relay over Redis
-(and the relay also looks every second); if the relay dies, another takes the lease when it runs
-out and goes on from the recorded progress. Without a message queue this process is always the
-relay and nothing of this runs. docs/architecture.md explains the choice.
+(recorded in `relay_progress`). Another process that commits an event tells the relay over Redis,
+and the relay also looks at every renewal of its lease; if the relay dies, another takes the
+lease when it runs out and goes on from the recorded progress. Without a message queue this
+process is always the relay and nothing of this runs. docs/architecture.md explains the choice.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "jono-committed"  # "service point id" or "service point id|state"
 LEASE_SECONDS = 3.0  # how long a dead relay keeps the others waiting, at most
 RENEW_SECONDS = 0.5  # the relay renews its lease, and the others try for it, this often
-LOOK_SECONDS = 1.0  # the relay looks for unsent events this often, notified or not
+LISTEN_SECONDS = 1.0  # how long the listener waits for a notice before checking for a stop
 
 
 class EventRelay:
@@ -112,14 +112,11 @@ class EventRelay:
                 subscription = self.redis.pubsub(ignore_subscribe_messages=True)
                 subscription.subscribe(CHANNEL)
                 while not self._stopping.is_set():
-                    message = subscription.get_message(timeout=LOOK_SECONDS)
+                    message = subscription.get_message(timeout=LISTEN_SECONDS)
                     if message is not None and self.is_publisher:
                         point, _, state = message["data"].decode().partition("|")
                         with self.app.app_context():
                             realtime.deliver_pending(point, whole_state_if_none=bool(state))
-                    elif message is None and self.is_publisher:
-                        with self.app.app_context():
-                            self._deliver_all()
                 subscription.close()
             except redis.RedisError:
                 log.warning("event relay lost Redis; trying again")

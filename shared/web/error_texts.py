@@ -46,6 +46,7 @@ ERROR_MESSAGES = {
     "invalid_role": lazy_gettext("The role must be clerk or admin."),
     "password_too_short": lazy_gettext("The password must have at least %(minimum)s characters."),
     "username_taken": lazy_gettext("The user name %(username)s is already taken."),
+    "busy": lazy_gettext("The server is busy right now. Please try again in a moment."),
     "speech_unavailable": lazy_gettext(
         "Spoken announcements are not available right now. The chime still plays."
     ),

@@ -55,3 +55,24 @@ def test_socket_io_traffic_is_not_limited(app):
 
     assert isinstance(app.wsgi_app, WSGIApp)
     assert isinstance(app.wsgi_app.wsgi_app, AdmissionLimit)
+
+
+def test_a_route_with_its_own_limit_passes_while_every_place_is_taken():
+    release = threading.Event()
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/slow":
+            release.wait(5)
+        start_response("200 OK", [])
+        return [environ["PATH_INFO"].encode()]
+
+    limited = AdmissionLimit(app, limit=1, own_limit_prefixes=("/own/",))
+    holder = threading.Thread(target=lambda: limited({"PATH_INFO": "/slow"}, lambda *_: None))
+    holder.start()
+    while limited._slots.acquire(blocking=False):  # until the slow request holds the one place
+        limited._slots.release()
+    try:
+        assert limited({"PATH_INFO": "/own/speech"}, lambda *_: None) == [b"/own/speech"]
+    finally:
+        release.set()
+        holder.join()

@@ -31,6 +31,8 @@ from shared.web.ticket_printing import TicketPrinting
 
 SECRET_KEY_ENVIRONMENT_VARIABLE = "JONO_SECRET_KEY"
 log = logging.getLogger(__name__)
+# Routes that pass by the admission places: their slow work has a limit of its own.
+OWN_LIMIT_PREFIXES = ("/api/v1/speech/", "/api/v1/session")
 
 
 def create_app(
@@ -90,7 +92,8 @@ def create_app(
     http_headers.init_app(app)
     i18n.init_app(app)
     # Before Socket.IO wraps the app, so that its long-lived connections bypass the limit.
-    app.wsgi_app = AdmissionLimit(app.wsgi_app)
+    # Speech synthesis and password checks keep to small limits of their own (shared.web.slow_work).
+    app.wsgi_app = AdmissionLimit(app.wsgi_app, own_limit_prefixes=OWN_LIMIT_PREFIXES)
     realtime.socketio.init_app(
         app,
         async_mode=async_mode,

@@ -75,4 +75,6 @@ class AppointmentBenchServer(LiveServer):
         """Write the given config, create the database and the clerk account."""
         self.config_path.write_text(self.config_text, encoding="utf-8")
         self.run_command("init-db")
-        self.run_command("users", "add", CLERK, "--role", "clerk", stdin=CLERK_PASSWORD + "\n")
+        self.run_command(
+            "users", "add", CLERK, "--service-points", "all", stdin=CLERK_PASSWORD + "\n"
+        )

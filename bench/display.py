@@ -15,8 +15,15 @@ from pathlib import Path
 import requests
 import socketio
 
+from bench.server import paired_kiosk
 from bench.stats import percentile
-from tests.e2e.conftest import CLERK, CLERK_PASSWORD, free_port, urgent_ticket_body
+from tests.e2e.conftest import (
+    CLERK,
+    CLERK_PASSWORD,
+    free_port,
+    log_in_clerk,
+    urgent_ticket_body,
+)
 from tests.e2e.listeners import ListenerGroups
 
 CLIENTS = 200
@@ -68,13 +75,8 @@ def call_payload(base_url: str, service_point: str = SERVICE_POINT) -> dict:
 
 
 def seat_clerk(clerk: requests.Session, base_url: str, service_point: str, counter: int) -> None:
-    """Log the benchmark's clerk in and seat them at a counter."""
-    response = clerk.post(
-        f"{base_url}/api/v1/session",
-        json={"username": CLERK, "password": CLERK_PASSWORD},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
+    """Log the benchmark's clerk in (with the login's CSRF token) and seat them at a counter."""
+    log_in_clerk(clerk, base_url, CLERK, CLERK_PASSWORD)
     response = clerk.put(
         f"{base_url}/api/v1/counter",
         json={"service_point": service_point, "counter": counter},
@@ -101,7 +103,7 @@ def measure_jono(
         result joins the figures, e.g. kiosks issuing numbers during the calls
     """
     clerk_url = clerk_url or base_url
-    with requests.Session() as kiosk, requests.Session() as clerk:
+    with paired_kiosk(clerk_url) as kiosk, requests.Session() as clerk:
         for _ in range(BACKLOG + CALLS + 1):
             response = kiosk.post(
                 f"{clerk_url}/api/v1/service-points/{SERVICE_POINT}/tickets",

@@ -13,10 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-import requests
-
 from bench import display
-from bench.server import rss_megabytes
+from bench.server import paired_kiosk, rss_megabytes
 from bench.stats import milliseconds, percentile
 from tests.e2e.conftest import LiveServer, urgent_ticket_body
 
@@ -45,7 +43,7 @@ def kiosks_issuing(base_url: str):
         failures: list[str] = []
 
         def kiosk() -> None:
-            with requests.Session() as session:
+            with paired_kiosk(base_url) as session:
                 while not done.is_set():
                     started = time.perf_counter()
                     response = session.post(

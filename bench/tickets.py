@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from bench.server import paired_kiosk
 from bench.stats import milliseconds, percentile
 from shared.config import load_config
 from shared.queue.tickets import issue_ticket
@@ -43,6 +44,7 @@ def fetch_stylesheet(session: requests.Session, base_url: str) -> tuple[requests
 
 
 def run_kiosk(
+    session: requests.Session,
     base_url: str,
     ask,
     latencies: list[float],
@@ -53,7 +55,7 @@ def run_kiosk(
     """One kiosk making its requests, timing each answer: back to back, or one per `pace`
     seconds (starting at a random moment of the first period, as people do not arrive in step)."""
     next_at = time.monotonic() + (random.uniform(0, pace) if pace else 0)
-    with requests.Session() as session:
+    with session:
         for _ in range(TICKETS_PER_KIOSK):
             if pace:
                 time.sleep(max(0.0, next_at - time.monotonic()))
@@ -78,13 +80,14 @@ def measure_http(base_url: str | list[str], pace: float | None = None, ask=issue
     urls = [base_url] if isinstance(base_url, str) else base_url
     latencies: list[float] = []
     failures: list[str] = []
+    kiosks = [paired_kiosk(urls[number % len(urls)]) for number in range(KIOSKS)]
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
     threads = [
         threading.Thread(
             target=run_kiosk,
-            args=(urls[number % len(urls)], ask, latencies, failures, deadline, pace),
+            args=(kiosk, urls[number % len(urls)], ask, latencies, failures, deadline, pace),
         )
-        for number in range(KIOSKS)
+        for number, kiosk in enumerate(kiosks)
     ]
     started = time.perf_counter()
     for thread in threads:

@@ -47,8 +47,11 @@ api = APIBlueprint("booking_api", __name__, url_prefix="/api/v1", tag="Appointme
 Result = TypeVar("Result")
 KEY_AND_PIN_ERRORS = {
     400: "Missing fields",
-    404: "Wrong reservation key or PIN (the same answer for both)",
-    429: "Too many tries from this address, or the key is locked for a while",
+    404: "Wrong reservation key or PIN (the same answer for both); `error.params.tries_left`"
+    " says how many more wrong tries lock the key, and `error.params.locked_until` when this"
+    " try locked it",
+    429: "Too many tries from this address (`too_many_requests`), or the key is locked"
+    " (`key_locked`, with `error.params.locked_until`; the right PIN too is refused until then)",
 }
 
 

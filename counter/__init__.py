@@ -1,5 +1,6 @@
 """Counter screens for clerks: call, recall, no-show, serve, finish, transfer; book appointments."""
 
+from counter.admin_api import api as admin_api
 from counter.api import api
 from counter.appointments_api import api as appointments_api
 from counter.messages_api import api as messages_api
@@ -12,3 +13,4 @@ def register(app) -> None:
     app.register_blueprint(api)
     app.register_blueprint(appointments_api)
     app.register_blueprint(messages_api)
+    app.register_blueprint(admin_api)

@@ -1,16 +1,19 @@
 """Counter API: logging in and out, choosing a counter, and the actions on waiting numbers.
 
-A clerk acts at the counter they opened; the counter comes from the server, never from the page.
+A clerk acts at the counter they opened; the counter comes from the server, never from the page,
+and only at a service point their account may work at (`counter.access`).
 """
 
 from __future__ import annotations
 
 from apiflask import APIBlueprint
 
+from counter.access import seated_counter, service_points_of
 from counter.schemas import (
-    ClerkSchema,
     CounterStateSchema,
+    LoggedInSchema,
     LoginSchema,
+    LoginTokenSchema,
     OpenCounterSchema,
     TicketDetailSchema,
     TransferSchema,
@@ -24,9 +27,13 @@ from shared.web.clerk_auth import (
     CLERK_ONLY,
     clerk_required,
     current_clerk,
+    current_csrf_token,
     current_role,
+    current_user,
     log_in,
     log_out,
+    login_token,
+    require_service_point_access,
 )
 from shared.web.context import get_db, jono
 from shared.web.realtime import public_snapshot, publish
@@ -34,17 +41,15 @@ from shared.web.realtime import public_snapshot, publish
 api = APIBlueprint("counter_api", __name__, url_prefix="/api/v1", tag="Counter")
 ERRORS = {
     401: "Not logged in",
-    404: "Unknown ticket, queue or counter",
+    403: "Not one of the user's service points; or no CSRF token and no Origin of this site",
+    404: "Unknown ticket, queue or counter (or a ticket of another service point)",
     409: "Not allowed in the ticket's or counter's state",
 }
 
 
-def seated_counter() -> tuple[str, int]:
-    """The (service point, counter) the logged-in clerk opened, or a 409 asking to choose one."""
-    seat = counter_of(get_db(), current_clerk())
-    if seat is None:
-        raise DomainError("no_counter", status=409)
-    return seat
+def clerk_of(username: str, role: str, service_points: list[str]) -> dict:
+    """The clerk as the counter page sees them."""
+    return {"username": username, "role": role, "service_points": service_points}
 
 
 def ticket_detail(ticket: tickets.Ticket | None) -> dict | None:
@@ -68,18 +73,40 @@ def ticket_detail(ticket: tickets.Ticket | None) -> dict | None:
     }
 
 
+@api.get("/session")
+@api.output(LoginTokenSchema)
+@api.doc(
+    operation_id="getLoginToken",
+    summary="The CSRF token for logging in from this browser (sets a login cookie)",
+    description="A login must carry this token in the X-CSRF-Token header, or come with an"
+    " Origin header of this site (as browsers send it).",
+)
+def get_login_token():
+    """The login's CSRF token, bound to a cookie of its own."""
+    return {"csrf_token": login_token()}
+
+
 @api.post("/session")
 @api.input(LoginSchema, arg_name="credentials")
-@api.output(ClerkSchema)
+@api.output(LoggedInSchema)
 @api.doc(
     operation_id="loginClerk",
     summary="Log a clerk in (sets the session cookie)",
-    responses={401: "Wrong user name or password"},
+    description="Needs the token of getLoginToken in the X-CSRF-Token header, or an Origin of"
+    " this site. A few wrong passwords lock the user name (and more the address) for a while;"
+    " the answer says how many tries are left, or until when it is locked. The answer's"
+    " csrf_token goes with every later POST, PUT and DELETE.",
+    responses={
+        401: "Wrong user name or password (the message says the tries left)",
+        403: "Disabled account; or no CSRF token and no Origin of this site",
+        429: "Too many wrong passwords: locked for a while (the message says until when)",
+        503: "Too many logins at once: try again in a moment",
+    },
 )
 def login(credentials: dict):
     """Check the password and start a session."""
-    user = log_in(credentials["username"], credentials["password"])
-    return {"username": user.username, "role": user.role}
+    user, csrf_token = log_in(credentials["username"], credentials["password"])
+    return {**clerk_of(user.username, user.role, service_points_of(user)), "csrf_token": csrf_token}
 
 
 @api.delete("/session")
@@ -89,7 +116,7 @@ def login(credentials: dict):
     summary="Log out and free the clerk's counter",
     description="A number called at the counter goes back to its place in the queue.",
     **CLERK_ONLY,
-    responses={401: "Not logged in"},
+    responses={401: "Not logged in", 403: "No CSRF token and no Origin of this site"},
 )
 @clerk_required
 def logout():
@@ -119,7 +146,8 @@ def _counter_state() -> dict:
     seat = counter_of(get_db(), current_clerk())
     current = tickets.current_ticket(get_db(), *seat) if seat else None
     return {
-        "clerk": {"username": current_clerk(), "role": current_role()},
+        "clerk": clerk_of(current_clerk(), current_role(), service_points_of(current_user())),
+        "csrf_token": current_csrf_token(),
         "service_point": seat and seat[0],
         "counter": seat and seat[1],
         "current_ticket": ticket_detail(current),
@@ -138,7 +166,8 @@ def _counter_state() -> dict:
     responses=ERRORS,
 )
 def open_counter_route(choice: dict):
-    """Open the chosen counter for the logged-in clerk."""
+    """Open the chosen counter for the logged-in clerk, at one of their service points."""
+    require_service_point_access(choice["service_point"])
     state = jono()
     events = open_counter(
         get_db(),

@@ -1,7 +1,7 @@
 """Counter API for appointments: book for a customer, print the slip, see the day's appointments.
 
-Clerks only. The clerk books at their own service point or another one; the slot search is the
-public listFreeSlots.
+Clerks only. The clerk books at their own service point or another of the points their account
+may work at; the slot search is the public listFreeSlots.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import timedelta
 from apiflask import APIBlueprint
 from flask import Response, current_app
 
-from counter.api import seated_counter
+from counter.access import seated_counter
 from counter.schemas import (
     CounterBookedSchema,
     CounterBookingSchema,
@@ -30,7 +30,12 @@ from shared.appointments.contacts import normalize_email, normalize_phone
 from shared.appointments.reservation_keys import format_reservation_key
 from shared.appointments.slots import local_today, require_point
 from shared.storage.timestamps import utc_text
-from shared.web.clerk_auth import CLERK_ONLY, clerk_required, current_clerk
+from shared.web.clerk_auth import (
+    CLERK_ONLY,
+    clerk_required,
+    current_clerk,
+    require_service_point_access,
+)
 from shared.web.context import get_db, jono
 from shared.web.lost_appointments import sweeper_of
 from shared.web.realtime import publish
@@ -53,6 +58,7 @@ api = APIBlueprint("counter_appointments_api", __name__, url_prefix="/api/v1", t
     responses={
         400: "Bad fields or contact details",
         401: "Not logged in",
+        403: "Not one of the user's service points; or no CSRF token and no Origin of this site",
         404: "Unknown service point",
         409: "No counter chosen; the time was taken or is not offered; too many appointments",
     },
@@ -62,6 +68,7 @@ def book_for_customer(body: dict):
     own_point, _ = seated_counter()
     state = jono()
     point = require_point(state.config, body["service_point"] or own_point)
+    require_service_point_access(point.id)
     now = state.clock.now()
     normalize_email(body["email"]), normalize_phone(body["phone"])  # refused before the hold
     hold = hold_slot(
@@ -125,16 +132,19 @@ def book_for_customer(body: dict):
         200: {"description": "The slip", "content": {"application/pdf": {}}},
         400: "Missing fields",
         401: "Not logged in",
+        403: "The appointment is at a point not the user's; or no CSRF token and no Origin",
         404: "Wrong reservation key or PIN",
         429: "The key is locked for a while",
     },
 )
 def confirmation_slip(body: dict):
-    """Render the slip with key and PIN for printing at the counter."""
+    """Render the slip with key and PIN for printing at the counter (only at the user's
+    service points)."""
     state = jono()
     appointment = authenticate(
         get_db(), state.config, body["reservation_key"], body["pin"], state.clock.now()
     )
+    require_service_point_access(appointment.service_point)
     pdf = confirmation_pdf(state.config, appointment, body["pin"].strip(), body["language"])
     return Response(
         pdf,
@@ -156,7 +166,11 @@ def confirmation_slip(body: dict):
     " is already open (just before midnight, that is the next day's first). No names, keys or"
     " contact details.",
     **CLERK_ONLY,
-    responses={401: "Not logged in", 409: "No counter chosen"},
+    responses={
+        401: "Not logged in",
+        403: "The counter's point is no longer the user's",
+        409: "No counter chosen",
+    },
 )
 @clerk_required
 def todays_appointments():

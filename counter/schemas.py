@@ -17,7 +17,25 @@ class LoginSchema(Schema):
 
 class ClerkSchema(Schema):
     username = String()
-    role = String()
+    role = String(metadata={"description": "clerk or admin (admins may free others' counters)"})
+    service_points = List(
+        String(), metadata={"description": "the ids of the service points the user may work at"}
+    )
+
+
+class LoggedInSchema(ClerkSchema):
+    csrf_token = String(
+        metadata={
+            "description": "send it as the X-CSRF-Token header with every POST, PUT and DELETE"
+            " of this session (unless the request's Origin is the site's own)"
+        }
+    )
+
+
+class LoginTokenSchema(Schema):
+    csrf_token = String(
+        metadata={"description": "send it as the X-CSRF-Token header of the login (loginClerk)"}
+    )
 
 
 class OpenCounterSchema(Schema):
@@ -44,6 +62,9 @@ class CurrentTicketSchema(TicketDetailSchema):
 
 class CounterStateSchema(Schema):
     clerk = Nested(ClerkSchema)
+    csrf_token = String(
+        metadata={"description": "the session's token for the X-CSRF-Token header (see login)"}
+    )
     service_point = String(allow_none=True)
     counter = Integer(allow_none=True)
     current_ticket = Nested(CurrentTicketSchema, allow_none=True)

@@ -16,11 +16,14 @@ from kiosk.schemas import (
 )
 from shared.errors import DomainError, InvalidRequest, NotFound
 from shared.queue.check_in import earliest_offer
+from shared.queue.kiosk_pace import KioskPace
 from shared.queue.snapshot import place_in_queue
 from shared.queue.tickets import get_ticket, issue_ticket, require_service_point
 from shared.queue.triage import Answers, Triage, TriageError, triage
 from shared.storage.timestamps import utc_text
 from shared.web.context import get_db, jono
+from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
+from shared.web.kiosk_offer_tokens import sign_offer
 from shared.web.realtime import public_snapshot, publish
 
 api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1", tag="Kiosk")
@@ -54,6 +57,7 @@ def queue_estimate(snapshot: dict, queue_id: str) -> dict:
 
 
 @api.post("/service-points/<service_point_id>/triage")
+@kiosk_required  # outermost, so a stranger gets 401 before the body is even validated
 @api.input(AnswersSchema, arg_name="answers")
 @api.output(TriageResultSchema)
 @api.doc(
@@ -62,10 +66,17 @@ def queue_estimate(snapshot: dict, queue_id: str) -> dict:
     description="Urgent number, booking help, online booking, postbox or asylum invitation, with"
     " how a large party splits into groups. An urgent walk-in may also get `appointment_offer`:"
     " the earliest free appointment here before the document may expire, within"
-    " `urgent_offer_days` (take it with bookOfferedAppointment). Writes nothing.",
-    responses={400: "Invalid answers", 404: "Unknown service point"},
+    " `urgent_offer_days` (take it with bookOfferedAppointment and its `offer_token`)."
+    " Writes nothing. For a paired kiosk of the service point.",
+    **KIOSK_ONLY,
+    responses={
+        400: "Invalid answers",
+        401: "Not a paired kiosk",
+        403: "A kiosk of another service point",
+        404: "Unknown service point",
+    },
 )
-def triage_visit(service_point_id: str, answers: dict):
+def triage_visit(service_point_id: str, answers: dict, kiosk: KioskIdentity):
     """Triage the kiosk's answers and add the queue's current estimate."""
     result = run_triage(service_point_id, answers)
     snapshot = public_snapshot(service_point_id)
@@ -80,11 +91,13 @@ def triage_visit(service_point_id: str, answers: dict):
         "is_accepting_tickets": snapshot["hours"]["is_accepting_tickets"],
         "estimate": queue and queue_estimate(snapshot, queue.id),
         "booking_url": f"{jono().config.public_base_url}/booking",
-        "appointment_offer": appointment_offer(service_point_id, answers, result),
+        "appointment_offer": appointment_offer(service_point_id, answers, result, kiosk),
     }
 
 
-def appointment_offer(service_point_id: str, answers: dict, result: Triage) -> dict | None:
+def appointment_offer(
+    service_point_id: str, answers: dict, result: Triage, kiosk: KioskIdentity
+) -> dict | None:
     """For an urgent walk-in of one group: the earliest free appointment here before the expiry."""
     if not result.is_urgent or len(result.party_groups) != 1 or answers.get("expiry_year") is None:
         return None
@@ -103,8 +116,18 @@ def appointment_offer(service_point_id: str, answers: dict, result: Triage) -> d
     if slot is None:
         return None
     zone = state.config.service_point(service_point_id).zone
+    offer = {
+        "service_point": service_point_id,
+        "kiosk": kiosk.scope,
+        "starts_at": utc_text(slot.starts_at),
+        "category": answers["matter"],
+        "party_size": answers["party_size"],
+        "expiry_year": answers["expiry_year"],
+        "expiry_month": answers["expiry_month"],
+    }
     return {
         "starts_at": utc_text(slot.starts_at),
+        "offer_token": sign_offer(offer),
         "date": slot.day.isoformat(),
         "time": slot.starts_at.astimezone(zone).strftime("%H:%M"),
         "is_today": slot.day == now.astimezone(zone).date(),
@@ -112,13 +135,17 @@ def appointment_offer(service_point_id: str, answers: dict, result: Triage) -> d
 
 
 @api.post("/service-points/<service_point_id>/tickets")
+@kiosk_required  # outermost, so a stranger gets 401 before the body is even validated
 @api.input(IssueTicketSchema, arg_name="body")
 @api.output(IssuedTicketSchema, status_code=201)
 @api.doc(
     operation_id="issueTicket",
     summary="Issue a waiting number",
     description="Triages the answers again on the server and refuses when the outcome is not a"
-    " waiting number. The same idempotency key always returns the same ticket (status 200).",
+    " waiting number. The same idempotency key from the same kiosk always returns the same"
+    " ticket (status 200). For a paired kiosk of the service point, at a human pace: a burst of"
+    " `kiosk_ticket_burst` numbers, then `kiosk_tickets_per_minute`.",
+    **KIOSK_ONLY,
     responses={
         200: {
             "description": "The ticket issued earlier with the same idempotency key",
@@ -127,11 +154,14 @@ def appointment_offer(service_point_id: str, answers: dict, result: Triage) -> d
             },
         },
         400: "Invalid answers or a party above the limit",
+        401: "Not a paired kiosk",
+        403: "A kiosk of another service point",
         404: "Unknown service point",
         409: "Not a waiting-number matter, or numbers are not given out now",
+        429: "The kiosk gives out numbers faster than people take them",
     },
 )
-def issue_ticket_route(service_point_id: str, body: dict):
+def issue_ticket_route(service_point_id: str, body: dict, kiosk: KioskIdentity):
     """Issue a ticket for an urgent or booking-help visit, and tell how many are ahead."""
     state = jono()
     answers = body["answers"]
@@ -150,6 +180,8 @@ def issue_ticket_route(service_point_id: str, body: dict):
         triage_answers={**answers, "reasons": list(result.reasons)},
         idempotency_key=body["idempotency_key"],
         now=state.clock.now(),
+        kiosk=kiosk.scope,
+        pace=KioskPace.of(state.config),
     )
     snapshots = publish(outcome.events)
     snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
@@ -182,20 +214,33 @@ def issued_ticket_body(ticket, snapshot: dict) -> dict:
 
 
 @api.get("/tickets/<int:ticket_id>/print-status")
+@kiosk_required  # outermost, so a stranger gets 401 before the query is even validated
 @api.input(PrintStatusQuery, location="query", arg_name="query")
 @api.output(PrintStatusSchema)
 @api.doc(
     operation_id="getPrintStatus",
     summary="Whether a ticket's slip came out",
-    description="For the kiosk that issued the ticket. Needs the ticket's status token, so that"
-    " numbers cannot be tried one by one.",
-    responses={400: "The token is missing", 404: "Unknown ticket, or the token does not match"},
+    description="For a kiosk of the ticket's service point. Needs the ticket's status token, so"
+    " that numbers cannot be tried one by one.",
+    **KIOSK_ONLY,
+    responses={
+        400: "The token is missing",
+        401: "Not a paired kiosk",
+        404: "Unknown ticket, or the token does not match",
+    },
 )
-def get_print_status(ticket_id: int, query: dict):
+def get_print_status(ticket_id: int, query: dict, kiosk: KioskIdentity):
     """The ticket's number, state and print status, for the holder of its token."""
-    ticket = get_ticket(get_db(), ticket_id)
-    if not ticket.status_token or not secrets.compare_digest(ticket.status_token, query["token"]):
-        raise NotFound("unknown_ticket", ticket=ticket_id)
+    try:
+        ticket = get_ticket(get_db(), ticket_id)
+    except NotFound:
+        raise NotFound("unknown_ticket") from None  # no id in the answer: nothing to walk
+    if (
+        not ticket.status_token
+        or not secrets.compare_digest(ticket.status_token, query["token"])
+        or ticket.service_point != kiosk.service_point
+    ):
+        raise NotFound("unknown_ticket")
     return {
         "id": ticket.id,
         "number": ticket.number,

@@ -1,6 +1,7 @@
 """Kiosk API for appointments: check in with the reservation key, or take an offered time.
 
-No login (a kiosk), but rate limited per client like reservation key look-ups.
+For paired kiosks of the service point, and rate limited per kiosk address like reservation key
+look-ups; an offered time only with the signed offer token triageVisit made, once.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 from apiflask import APIBlueprint
 
-from kiosk.api import issued_ticket_body, run_triage
+from kiosk.api import issued_ticket_body
 from kiosk.schemas import (
     CheckInResultSchema,
     CheckInSchema,
@@ -19,15 +20,19 @@ from kiosk.schemas import (
 from shared.appointments.confirmation_slips import confirmation_escpos
 from shared.appointments.reservation_keys import format_reservation_key
 from shared.errors import DomainError
+from shared.queue import kiosk_offers
 from shared.queue.check_in import (
     CHECKED_IN,
     TOO_EARLY,
     book_offered_appointment,
     check_in_appointment,
 )
+from shared.queue.kiosk_pace import KioskPace
 from shared.queue.snapshot import place_in_queue
-from shared.queue.triage import URGENT_TICKET
+from shared.storage.timestamps import parse_utc
 from shared.web.context import get_db, jono
+from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
+from shared.web.kiosk_offer_tokens import read_offer
 from shared.web.rate_limit import count_client_try
 from shared.web.realtime import public_snapshot, publish
 
@@ -40,6 +45,7 @@ def limit_kiosk() -> None:
 
 
 @api.post("/service-points/<service_point_id>/check-ins")
+@kiosk_required  # outermost, so a stranger gets 401 before the body is even validated
 @api.input(CheckInSchema, arg_name="body")
 @api.output(CheckInResultSchema)
 @api.doc(
@@ -49,7 +55,9 @@ def limit_kiosk() -> None:
     " From `check_in_window_minutes` before the start until the start: a number in the"
     " appointment queue, printed (201; the same number again on a repeat, 200). Earlier:"
     " `too_early` with the time to come back. Later: the appointment is lost (`lost`); the"
-    " kiosk offers the walk-in questions. The answer names no person.",
+    " kiosk offers the walk-in questions. The answer names no person. For a paired kiosk of"
+    " the service point.",
+    **KIOSK_ONLY,
     responses={
         201: {
             "description": "Checked in: a new number",
@@ -58,12 +66,14 @@ def limit_kiosk() -> None:
             },
         },
         400: "Missing fields",
+        401: "Not a paired kiosk",
+        403: "A kiosk of another service point",
         404: "Unknown reservation key, or unknown service point",
         409: "The appointment is at another service point, or was cancelled",
         429: "Too many tries from this kiosk",
     },
 )
-def check_in(service_point_id: str, body: dict):
+def check_in(service_point_id: str, body: dict, kiosk: KioskIdentity):
     """Check in, or say when to come back, or that the appointment is lost."""
     state = jono()
     limit_kiosk()
@@ -74,6 +84,7 @@ def check_in(service_point_id: str, body: dict):
         key_text=body["reservation_key"],
         language=body["language"],
         now=state.clock.now(),
+        kiosk=kiosk.scope,
     )
     snapshots = publish(result.events)
     zone = state.config.service_point(service_point_id).zone
@@ -99,44 +110,53 @@ def check_in(service_point_id: str, body: dict):
 
 
 @api.post("/service-points/<service_point_id>/offered-appointments")
+@kiosk_required  # outermost, so a stranger gets 401 before the body is even validated
 @api.input(TakeOfferSchema, arg_name="body")
 @api.output(OfferedAppointmentSchema, status_code=201)
 @api.doc(
     operation_id="bookOfferedAppointment",
     summary="Take the appointment offered to an urgent walk-in",
-    description="Triages the answers again: only an urgent walk-in (one group) may take a time,"
-    " and only one triageVisit could offer (within `urgent_offer_days`, before the expiry)."
+    description="Only with the `offer_token` of triageVisit's `appointment_offer`: signed, for"
+    " the kiosk it was made at, valid 10 minutes and taken once (the time, matter, party and"
+    " document expiry come from it, and are checked again). Counts towards the kiosk's pace."
     " Booked without contact details; the reservation key and PIN are shown once and the"
     " confirmation slip is printed at the kiosk.",
+    **KIOSK_ONLY,
     responses={
-        400: "Invalid answers",
+        400: "Invalid request",
+        401: "Not a paired kiosk",
+        403: "A kiosk of another service point",
         404: "Unknown service point",
-        409: "Not an urgent walk-in, or the time was taken or is not offered",
-        429: "Too many tries from this kiosk",
+        409: "The offer is not genuine, expired, taken, or the time was taken meanwhile",
+        429: "Too many from this kiosk",
     },
 )
-def take_offer(service_point_id: str, body: dict):
+def take_offer(service_point_id: str, body: dict, kiosk: KioskIdentity):
     """Book the offered time on the spot and print its confirmation slip."""
     state = jono()
-    answers = body["answers"]
-    result = run_triage(service_point_id, answers)
-    if result.outcome != URGENT_TICKET or len(result.party_groups) != 1:
-        raise DomainError("not_an_urgent_walk_in", status=409)
-    if answers["expiry_year"] is None or answers["expiry_month"] is None:
-        raise DomainError("not_an_urgent_walk_in", status=409)
+    offer = read_offer(body["offer_token"])
+    if offer.get("service_point") != service_point_id or offer.get("kiosk") != kiosk.scope:
+        raise DomainError("offer_invalid", status=409)
     limit_kiosk()
-    booking = book_offered_appointment(
-        get_db(),
-        state.config,
-        service_point_id=service_point_id,
-        category=answers["matter"],
-        party_size=answers["party_size"],
-        expiry_year=answers["expiry_year"],
-        expiry_month=answers["expiry_month"],
-        starts_at=body["starts_at"],
-        language=body["language"],
-        now=state.clock.now(),
+    kiosk_offers.claim_offer(
+        get_db(), offer["offer"], kiosk.scope, KioskPace.of(state.config), state.clock.now()
     )
+    try:
+        booking = book_offered_appointment(
+            get_db(),
+            state.config,
+            service_point_id=service_point_id,
+            category=offer["category"],
+            party_size=offer["party_size"],
+            expiry_year=offer["expiry_year"],
+            expiry_month=offer["expiry_month"],
+            starts_at=parse_utc(offer["starts_at"]),
+            language=body["language"],
+            now=state.clock.now(),
+        )
+    except DomainError:
+        kiosk_offers.release_offer(get_db(), offer["offer"])
+        raise
     publish(booking.events)
     appointment = booking.appointment
     point = state.config.service_point(service_point_id)

@@ -1,7 +1,11 @@
 """Read aloud: each kiosk screen spoken in the chosen language (EN 301 549, public kiosks).
 
 The browser names a screen, never the words: the text comes from the server's own catalogues,
-so nobody can make the kiosk say something it does not show.
+so nobody can make the kiosk say something it does not show. The ticket screen speaks only a
+number issued today at the kiosk's service point, with the people ahead and the estimate rounded
+into a few steps (`shared.speech.speakable`): a closed set of texts. A cached text is sent at
+once; a new one is made within `READ_ALOUD_SYNTHESIS`, a small limit of its own (these routes
+pass by the admission places).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from flask import Response, request
 from flask_babel import force_locale, gettext
 
 from shared.errors import DomainError, InvalidRequest
+from shared.queue.tickets import local_day, require_service_point
 from shared.speech.engine import (
     SPEECH_LANGUAGES,
     TICKET_NUMBER,
@@ -20,9 +25,19 @@ from shared.speech.engine import (
     speech_service_for,
     text_ssml,
 )
-from shared.web.context import jono
+from shared.speech.speakable import (
+    bounded_people_ahead,
+    bounded_wait_minutes,
+    require_issued_on,
+)
+from shared.web.context import get_db, jono, release_database
+from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
+from shared.web.slow_work import SlowWorkLimit, off_the_loop
 
 CACHE_SECONDS = 24 * 3600
+# New read-aloud texts made at once by this process; apart from the displays' call-outs
+# (display.speech_api.CALL_SYNTHESIS), so neither can crowd out the other.
+READ_ALOUD_SYNTHESIS = SlowWorkLimit(2)
 api = APIBlueprint("kiosk_speech_api", __name__, url_prefix="/api/v1/speech", tag="Kiosk")
 WELCOME = {
     "fi": "Tervetuloa. Valitse kieli: suomi, svenska tai English.",
@@ -142,13 +157,23 @@ def _screen_texts(screen: str, limit: int) -> list[str] | None:
 
 
 def _ticket_texts(number: str, people_ahead: int | None, minutes: int | None) -> list[str]:
-    """The ticket screen: the number, who is ahead, the estimate and the reminder."""
+    """The ticket screen: the number, who is ahead, the estimate and the reminder.
+
+    The people ahead and the minutes are said in steps (`bounded_people_ahead`,
+    `bounded_wait_minutes`), so a number has a few hundred texts, not one per value sent.
+    """
     texts = [f"{gettext('Your waiting number')}: {number}."]
     if people_ahead is not None:
-        ahead = gettext("Nobody – you are next") if people_ahead == 0 else str(people_ahead)
+        count, is_more_than = bounded_people_ahead(people_ahead)
+        if count == 0:
+            ahead = gettext("Nobody – you are next")
+        else:
+            ahead = gettext("more than %(count)s", count=count) if is_more_than else str(count)
         texts.append(f"{gettext('People ahead of you')}: {ahead}.")
     if minutes is not None:
-        estimate = gettext("{minutes} min").replace("{minutes}", str(minutes))
+        wait, is_more_than = bounded_wait_minutes(minutes)
+        spoken = gettext("more than %(count)s", count=wait) if is_more_than else str(wait)
+        estimate = gettext("{minutes} min").replace("{minutes}", spoken)
         texts.append(f"{gettext('Estimated wait')}: {estimate}.")
     texts.append(
         gettext(
@@ -184,6 +209,7 @@ SCREENS = (
 
 class KioskScreenQuery(Schema):
     language = String(required=True, validate=OneOf(SPEECH_LANGUAGES))
+    service_point = String(metadata={"description": "the kiosk's service point (ticket screen)"})
     number = String(validate=Regexp(f"^{TICKET_NUMBER.pattern}$"))
     people_ahead = Integer(strict=False, validate=Range(min=0, max=9999))
     minutes = Integer(strict=False, validate=Range(min=0, max=100000))
@@ -206,33 +232,58 @@ def screen_text(screen: str, language: str, query: dict) -> str:
 
 
 @api.get("/kiosk/<screen>")
+@kiosk_required  # outermost, so a stranger gets 401 before the query is even validated
 @api.input(KioskScreenQuery, location="query", arg_name="query")
 @api.doc(
     operation_id="getKioskScreenAudio",
     summary="A kiosk screen read aloud, as WAV",
     description="The screen's own texts from the server's catalogues in the chosen language"
     " (never text sent by the browser). `screen` is one of: " + ", ".join(SCREENS) + "; the"
-    " ticket screen needs `number` and may add `people_ahead` and `minutes`.",
+    " ticket screen needs `service_point` and `number` (a number issued there today) and may"
+    " add `people_ahead` and `minutes`, which are spoken in steps: people ahead exactly up to"
+    ' 10, then "more than 10", 20 … 50; the wait rounded up to 5 minutes within the hour and'
+    ' to 15 minutes beyond, then "more than 240 min". 503 `busy` when too many new texts are'
+    " being made at once. For a paired kiosk (the ticket screen: of that service point).",
+    **KIOSK_ONLY,
     responses={
         200: {
             "description": "The screen read aloud",
             "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
         },
-        400: "Bad language or values",
-        404: "Unknown screen",
-        503: "espeak-ng is missing or failed",
+        400: "Bad language or values, or a ticket screen without its service point or number",
+        401: "Not a paired kiosk",
+        403: "A kiosk of another service point",
+        404: "Unknown screen or service point, or a number not issued there today",
+        503: "espeak-ng is missing or failed, or the server is busy making other texts",
     },
 )
-def get_kiosk_screen_audio(screen: str, query: dict):
+def get_kiosk_screen_audio(screen: str, query: dict, kiosk: KioskIdentity):
     """Speak one kiosk screen."""
     if screen not in SCREENS:
         raise DomainError("not_found", status=404)
+    config = jono().config
+    if screen == "ticket":
+        if "service_point" not in query or "number" not in query:
+            raise InvalidRequest("invalid_request")
+        service_point = require_service_point(config, query["service_point"])
+        if service_point.id != kiosk.service_point:
+            raise DomainError("kiosk_of_another_point", status=403)
+        day = local_day(service_point, jono().clock.now())
+        require_issued_on(get_db(), service_point.id, day, query["number"])
+    # Give the connection back now: a synthesis may wait for a place, and these requests pass
+    # by the admission places, so holding it could leave the kiosks without connections.
+    release_database()
     language = query["language"]
     text = screen_text(screen, language, query)
     spelled = (query["number"],) if screen == "ticket" else ()
-    service = speech_service_for(jono().config.database)
+    service = speech_service_for(config.database, config.speech.cache_bytes)
     try:
-        path = service.speak(text_ssml(text, spelled), language)
+        path = service.speak(
+            text_ssml(text, spelled),
+            language,
+            place=READ_ALOUD_SYNTHESIS.place,
+            run_file_work=off_the_loop,
+        )
     except SpeechUnavailable as error:
         raise DomainError("speech_unavailable", status=503, reason=str(error)) from error
     return wav_response(path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, DateTime, Integer, List, Nested, String
+from apiflask.fields import Boolean, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
 from shared.config.reader import LANGUAGES
@@ -30,7 +30,13 @@ class QueueEstimateSchema(Schema):
 
 
 class AppointmentOfferSchema(Schema):
-    starts_at = String(metadata={"description": "UTC, ISO 8601: send it back to take the offer"})
+    starts_at = String(metadata={"description": "UTC, ISO 8601"})
+    offer_token = String(
+        metadata={
+            "description": "send it to bookOfferedAppointment to take this time: signed, for"
+            " this kiosk only, valid 10 minutes, once"
+        }
+    )
     date = String(metadata={"description": "local date at the service point"})
     time = String(metadata={"description": "local start time, HH:MM"})
     is_today = Boolean()
@@ -115,8 +121,11 @@ class CheckInResultSchema(Schema):
 
 
 class TakeOfferSchema(Schema):
-    answers = Nested(AnswersSchema, required=True)
-    starts_at = DateTime(required=True, metadata={"description": "the offer's starts_at"})
+    offer_token = String(
+        required=True,
+        validate=Length(min=1, max=1000),
+        metadata={"description": "the `offer_token` of triageVisit's appointment_offer"},
+    )
     language = String(load_default="fi", validate=OneOf(LANGUAGES))
 
 

@@ -8,6 +8,7 @@ from apiflask.validators import Length
 
 from shared.queue.turn_near import set_turn_near_phone
 from shared.web.context import get_db, jono
+from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
 
 api = APIBlueprint("kiosk_turn_near_api", __name__, url_prefix="/api/v1", tag="Kiosk")
 
@@ -33,6 +34,7 @@ class TurnNearPhoneResultSchema(Schema):
 
 
 @api.put("/tickets/<int:ticket_id>/turn-near-phone")
+@kiosk_required  # outermost, so a stranger gets 401 before the body is even validated
 @api.input(TurnNearPhoneSchema, arg_name="body")
 @api.output(TurnNearPhoneResultSchema)
 @api.doc(
@@ -40,14 +42,18 @@ class TurnNearPhoneResultSchema(Schema):
     summary="Get a text message when your turn is near",
     description="Opt-in, for a waiting ticket: one SMS when at most `people_ahead_threshold`"
     " people are before it. The number is deleted when the ticket ends. Needs the ticket's"
-    " status token.",
+    " status token, at a paired kiosk of the ticket's service point; only numbers of"
+    " `turn_near_country_codes`, and at most `turn_near_phone_changes` changes per ticket.",
+    **KIOSK_ONLY,
     responses={
-        400: "Bad phone number or missing token",
+        400: "Bad phone number, a country not served, or a missing token",
+        401: "Not a paired kiosk",
         404: "Unknown ticket, or the token does not match",
         409: "Text messages are not in use, or the ticket no longer waits",
+        429: "The number was changed too many times",
     },
 )
-def set_turn_near_phone_route(ticket_id: int, body: dict):
+def set_turn_near_phone_route(ticket_id: int, body: dict, kiosk: KioskIdentity):
     """Store or remove the ticket's phone number."""
     state = jono()
     phone = set_turn_near_phone(
@@ -57,6 +63,7 @@ def set_turn_near_phone_route(ticket_id: int, body: dict):
         token=body["token"],
         phone=body["phone"],
         now=state.clock.now(),
+        service_point_id=kiosk.service_point,
     )
     return {
         "ticket_id": ticket_id,

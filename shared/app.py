@@ -23,7 +23,9 @@ from shared.storage.connections import ConnectionPool, connect
 from shared.storage.migrations import migrate
 from shared.web import api, http_headers, i18n, realtime
 from shared.web.admission import AdmissionLimit
+from shared.web.clerk_auth import SESSION_COOKIE
 from shared.web.context import SOCKET_IO_CLIENT, WEB_ROOT, Jono, release_database
+from shared.web.kiosk_auth import DEVICE_COOKIE
 from shared.web.lost_appointments import sweeper_of
 from shared.web.relay import EventRelay
 from shared.web.schemas import ErrorSchema
@@ -63,7 +65,8 @@ def create_app(
     secret_key = os.environ.get(SECRET_KEY_ENVIRONMENT_VARIABLE)
     if not secret_key:
         log.warning(
-            "%s is not set: using a random key, so clerks must log in again after a restart",
+            "%s is not set: using a random key, so the signed browser cookies (a booking"
+            " form's token, a page's language) do not outlive this process",
             SECRET_KEY_ENVIRONMENT_VARIABLE,
         )
         secret_key = secrets.token_hex(32)
@@ -77,7 +80,10 @@ def create_app(
         HTTP_ERROR_SCHEMA=ErrorSchema,
         JSON_SORT_KEYS=False,
     )
-    app.security_schemes = {"clerkSession": {"type": "apiKey", "in": "cookie", "name": "session"}}
+    app.security_schemes = {
+        "clerkSession": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE},
+        "kioskDevice": {"type": "apiKey", "in": "cookie", "name": DEVICE_COOKIE},
+    }
     state = app.extensions["jono"] = Jono(
         config=config,
         clock=clock or SystemClock(),

@@ -30,6 +30,7 @@
     if (!response.ok) {
       const problem = new Error((data.error && data.error.message) || text.network_error);
       problem.code = data.error && data.error.code;
+      problem.lockedUntil = data.error && data.error.params && data.error.params.locked_until;
       throw problem;
     }
     return data;
@@ -39,6 +40,23 @@
     const element = $(id || "problem");
     element.textContent = message || "";
     element.hidden = !message;
+  }
+
+  // A refused key and PIN. The server's message says how many tries are left; the end of a
+  // lock is said here, in the browser's own time zone, which the server does not know.
+  function keyProblem(error) {
+    if (!error.lockedUntil) return error.message;
+    const template = error.code === "key_locked" ? text.key_locked_until : text.locked_now_until;
+    return format(template, { time: clockTime(error.lockedUntil) });
+  }
+
+  // A moment as the local time of day (with the date when it is not today), rounded up to the
+  // whole minute: a lock that ends at 10:30:20 is still on at 10:30.
+  function clockTime(isoMoment) {
+    const moment = new Date(Math.ceil(Date.parse(isoMoment) / 60000) * 60000);
+    const time = moment.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+    if (moment.toDateString() === new Date().toDateString()) return time;
+    return moment.toLocaleDateString(language, { day: "numeric", month: "numeric" }) + " " + time;
   }
 
   function dayLabel(isoDate) {
@@ -290,7 +308,7 @@
         done(message);
         return true;
       } catch (error) {
-        showProblem(error.message);
+        showProblem(keyProblem(error));
         return false;
       }
     }
@@ -308,7 +326,7 @@
         calendar.load();
       } catch (error) {
         $("details").hidden = true;
-        showProblem(error.message);
+        showProblem(keyProblem(error));
       }
     });
     $("cancel").addEventListener("click", () => {

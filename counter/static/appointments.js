@@ -15,13 +15,14 @@
     return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
-  async function api(method, path, body) {
+  async function api(method, path, body, isBackground) {
     let response;
     try {
       response = await fetch("/api/v1" + path, {
         method: method,
         headers: Object.assign({ "Accept-Language": text.language },
-          body ? { "Content-Type": "application/json" } : {}),
+          body ? { "Content-Type": "application/json" } : {},
+          window.JonoSession.headers(method, isBackground)),
         body: body ? JSON.stringify(body) : undefined,
         credentials: "same-origin",
       });
@@ -132,7 +133,8 @@
   }
 
   async function refreshDay() {
-    const result = await json(await api("GET", "/counter/appointments"));
+    const result = await json(await api("GET", "/counter/appointments", undefined, true));
+    if (result.status === 401) { window.JonoSession.ended(); return; }
     if (!result.ok) return;
     const today = result.data.date;
     const rows = result.data.appointments.map((appointment) => {

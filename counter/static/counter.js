@@ -7,17 +7,21 @@
   let seat = null;          // {service_point, counter}
   let current = null;       // the counter's current ticket
   let live = null;
+  let lastSeen = Date.now();  // when the page last told the server the clerk is here
+  const ACTIVITY_MILLISECONDS = 5 * 60 * 1000;
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
-  async function api(method, path, body) {
+  async function api(method, path, body, isBackground) {
     let response;
+    if (!isBackground) lastSeen = Date.now();
     try {
       response = await fetch("/api/v1" + path + "?lang=" + text.language, {
         method: method,
-        headers: body ? { "Content-Type": "application/json" } : {},
+        headers: Object.assign(body ? { "Content-Type": "application/json" } : {},
+          window.JonoSession.headers(method, isBackground)),
         body: body ? JSON.stringify(body) : undefined,
         credentials: "same-origin",
       });
@@ -39,10 +43,25 @@
     line.classList.toggle("error", !result.ok);
   }
 
+  // Offer only the service points the clerk's account may work at.
+  function keepPoints(selectId, points) {
+    $(selectId).querySelectorAll("option").forEach((option) => {
+      if (!points.includes(option.value)) option.remove();
+    });
+  }
+
   async function load() {
     const state = await api("GET", "/counter");
-    if (state.status === 401) { showPanel("panel-login"); $("login-username").focus(); return; }
+    if (state.status === 401) {
+      window.JonoSession.setToken(null);
+      showPanel("panel-login");
+      $("login-username").focus();
+      return;
+    }
     if (!state.ok) { showPanel("panel-login"); say("login-status", state); return; }
+    window.JonoSession.setToken(state.data.csrf_token);
+    keepPoints("choose-service-point", state.data.clerk.service_points);
+    keepPoints("book-service-point", state.data.clerk.service_points);
     if (!state.data.counter) { showPanel("panel-choose"); fillCounters(); return; }
     seat = { service_point: state.data.service_point, counter: state.data.counter };
     $("bar-place").textContent = "· " + format(text.place, {
@@ -183,7 +202,9 @@
     if (result.ok) {
       const ended = ["finished", "no_show", "waiting"].includes(result.data.status);
       showCurrent(ended ? null : result.data);
-    } else if (result.status === 401 || result.status === 409 && result.data.error.code === "no_counter") {
+    } else if (result.status === 401) {
+      window.location.reload();  // the session ended: start again at the login
+    } else if (result.status === 409 && result.data.error.code === "no_counter") {
       load();
     }
   }
@@ -209,12 +230,27 @@
 
   $("login-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const ticket = await api("GET", "/session");  // the login's own CSRF token
+    if (!ticket.ok) { say("login-status", ticket); return; }
+    window.JonoSession.setToken(ticket.data.csrf_token);
     const result = await api("POST", "/session", {
       username: $("login-username").value, password: $("login-password").value,
     });
     say("login-status", result);
-    if (result.ok) { $("login-password").value = ""; load(); }
+    if (result.ok) {
+      window.JonoSession.setToken(result.data.csrf_token);
+      $("login-password").value = "";
+      load();
+    }
   });
+
+  // The session ends after a while unused: a clerk at work (typing, clicking) keeps it, and a
+  // page whose session ended shows the login again.
+  ["keydown", "pointerdown"].forEach((type) => document.addEventListener(type, () => {
+    if (!seat || Date.now() - lastSeen < ACTIVITY_MILLISECONDS) return;
+    api("GET", "/counter").then((result) => { if (result.status === 401) load(); });
+  }));
+  document.addEventListener("jono-session-ended", () => { if (seat) window.location.reload(); });
 
   $("choose-service-point").addEventListener("change", fillCounters);
   $("choose-form").addEventListener("submit", async (event) => {

@@ -1,7 +1,8 @@
 // Spoken call-outs for the lobby display: a chime, then "Number A 42, counter 5" in each
 // configured language. Calls wait in a queue and never overlap; a recall is announced again.
 // The audio is made on the server (espeak-ng, offline); when it cannot speak, the chime still plays.
-window.JonoAnnouncer = function (languages, onStart) {
+// The server speaks only numbers issued today at `servicePoint`, so every call-out names it.
+window.JonoAnnouncer = function (servicePoint, languages, onStart) {
   "use strict";
   const chimeUrl = "/api/v1/speech/chime";
   const longestClipMilliseconds = 15000;  // a clip that never ends must not stop the queue
@@ -15,7 +16,8 @@ window.JonoAnnouncer = function (languages, onStart) {
     .catch(() => { /* offline: try the call-outs anyway; a failing clip is skipped */ });
 
   function callUrl(call, language) {
-    return "/api/v1/speech/call?number=" + encodeURIComponent(call.number) +
+    return "/api/v1/speech/call?service_point=" + encodeURIComponent(servicePoint) +
+      "&number=" + encodeURIComponent(call.number) +
       "&counter=" + encodeURIComponent(call.counter) + "&language=" + encodeURIComponent(language);
   }
 

@@ -7,7 +7,8 @@
   const text = settings.text;
   const shownQueues = new Set(settings.queues);
   const announced = new Set();  // event sequence numbers already queued for announcement
-  const announcer = window.JonoAnnouncer(settings.announcement_languages, (call) => {
+  const servicePoint = root.dataset.servicePoint;
+  const announcer = window.JonoAnnouncer(servicePoint, settings.announcement_languages, (call) => {
     flash();
     document.getElementById("announcement").textContent =
       format(text.announcement, { number: call.number, counter: call.counter });

@@ -299,7 +299,7 @@
     let booked;
     try {
       booked = await post(apiBase + "/offered-appointments", {
-        answers: answers, starts_at: offered.appointment_offer.starts_at, language: language,
+        offer_token: offered.appointment_offer.offer_token, language: language,
       });
     } catch (error) {
       fail(error, decide);  // asking again gives the next free time, or the number

@@ -21,7 +21,8 @@
     const base = "/api/v1/speech/kiosk/" + screen + "?language=";
     if (screen === "language") return ["fi", "sv", "en"].map((language) => base + language);
     let url = base + root.dataset.language;
-    if (screen === "ticket") {
+    if (screen === "ticket") {  // the server speaks only a number issued today at this point
+      url += "&service_point=" + encodeURIComponent(root.dataset.servicePoint);
       url += "&number=" + encodeURIComponent(document.getElementById("ticket-number").textContent);
       const ahead = document.getElementById("people-ahead").dataset.count;
       const minutes = document.getElementById("estimated-wait").dataset.minutes;

@@ -2,7 +2,8 @@
 
 An unknown key and a wrong PIN get the same answer (``wrong_key_or_pin``) after the same work.
 After `wrong_pins_before_lock` wrong tries a key (known or not, so locking tells nothing) is
-locked for `lock_minutes`. The PIN is checked before the write lock is taken: hashing is slow.
+locked for `lock_minutes`. The try is counted and the PIN checked in one write transaction
+(see `authenticate`), so a lock cannot be raced.
 """
 
 from __future__ import annotations
@@ -43,57 +44,82 @@ log = logging.getLogger(__name__)  # never the PIN, nor the key that was tried
 def authenticate(
     db: sqlite_utils.Database, config: Config, reservation_key: str, pin: str, now: datetime
 ) -> Appointment:
-    """The appointment behind a reservation key and PIN, counting wrong tries.
+    """The appointment behind a reservation key and PIN, counting the try.
 
-    :raises DomainError: ``key_locked`` (429) while locked, else ``wrong_key_or_pin`` (404)
+    The lock is read, the try counted and the PIN checked in one BEGIN IMMEDIATE transaction, so
+    tries of one key are checked one after another: however many arrive at once, no more PINs
+    are checked than `wrong_pins_before_lock` before the lock, and no try in flight clears,
+    shortens or overwrites a lock another made (it reads that lock first and is refused).
+
+    :raises DomainError: ``key_locked`` (429, with ``locked_until`` and ``minutes``) while
+        locked, even for the right PIN; else ``wrong_key_or_pin`` (404, with ``tries_left``,
+        and ``locked_until`` and ``minutes`` when this try locked the key)
     """
     key = normalize_reservation_key(reservation_key)[:MAX_KEY_LENGTH]
     pin = normalize_pin(pin)
     if not key:
         raise InvalidRequest("invalid_request")
-    locked = db.execute(
-        "SELECT locked_until FROM pin_failures WHERE reservation_key = ?", [key]
-    ).fetchone()
-    if locked and locked[0] and parse_utc(locked[0]) > now:
-        minutes = max(1, int((parse_utc(locked[0]) - now).total_seconds() + 59) // 60)
-        raise DomainError("key_locked", status=429, minutes=minutes)
-    row = None
-    if is_well_formed_key(key):
-        row = db.execute(
-            f"SELECT {APPOINTMENT_COLUMNS}, pin_hash FROM appointments WHERE reservation_key = ?",
-            [key],
-        ).fetchone()
-    if not _pin_matches(row[-1] if row else None, pin):
-        log.info("wrong reservation key or PIN (appointment %s)", row[0] if row else None)
-        _count_wrong_try(db, config, key, now)
-        raise DomainError("wrong_key_or_pin", status=404)
-    if locked:  # a right PIN clears the count of wrong ones
-        with write_transaction(db):
-            db.execute("DELETE FROM pin_failures WHERE reservation_key = ?", [key])
-    return get_appointment_by_id(db, row[0])
-
-
-def _count_wrong_try(db: sqlite_utils.Database, config: Config, key: str, now: datetime) -> None:
-    """One more wrong try for the key; lock it when there have been too many."""
     rules = config.appointments
     with write_transaction(db):
-        row = db.execute(
-            "SELECT failures FROM pin_failures WHERE reservation_key = ?", [key]
-        ).fetchone()
-        failures = (row[0] if row else 0) + 1
+        failures = _count_try(db, key, now)
+        row = None
+        if is_well_formed_key(key):
+            row = db.execute(
+                f"SELECT {APPOINTMENT_COLUMNS}, pin_hash FROM appointments"
+                " WHERE reservation_key = ?",
+                [key],
+            ).fetchone()
+        # Hashing inside the write lock costs some 3 ms per try (PIN_HASH_METHOD); it is what
+        # makes the count and the check one step.
+        if _pin_matches(row[-1] if row else None, pin):
+            # The lock was read above in this transaction, so this clears only a count.
+            db.execute("DELETE FROM pin_failures WHERE reservation_key = ?", [key])
+            return get_appointment_by_id(db, row[0])
+        log.info("wrong reservation key or PIN (appointment %s)", row[0] if row else None)
         locked_until = None
         if failures >= rules.wrong_pins_before_lock:
-            locked_until, failures = utc_text(now + timedelta(minutes=rules.lock_minutes)), 0
+            locked_until = now + timedelta(minutes=rules.lock_minutes)
+            db.execute(
+                "UPDATE pin_failures SET locked_until = ? WHERE reservation_key = ?",
+                [utc_text(locked_until), key],
+            )
             log.warning(
                 "a reservation key was locked after %s wrong PINs", rules.wrong_pins_before_lock
             )
-        db.execute(
-            "INSERT INTO pin_failures (reservation_key, failures, locked_until, last_failure_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (reservation_key) DO UPDATE SET"
-            " failures = excluded.failures, locked_until = excluded.locked_until,"
-            " last_failure_at = excluded.last_failure_at",
-            [key, failures, locked_until, utc_text(now)],
-        )
+    # Raised after the commit: the counted try must stay counted.
+    raise DomainError(
+        "wrong_key_or_pin",
+        status=404,
+        tries_left=max(0, rules.wrong_pins_before_lock - failures),
+        **({"locked_until": locked_until, "minutes": rules.lock_minutes} if locked_until else {}),
+    )
+
+
+def _count_try(db: sqlite_utils.Database, key: str, now: datetime) -> int:
+    """Count one more try of the key, inside the caller's write transaction, and return the
+    count; a right PIN deletes it again.
+
+    :raises DomainError: ``key_locked`` while the key is locked: nothing is counted or checked
+    """
+    row = db.execute(
+        "SELECT failures, locked_until FROM pin_failures WHERE reservation_key = ?", [key]
+    ).fetchone()
+    failures = row[0] if row else 0
+    if row and row[1]:
+        locked_until = parse_utc(row[1])
+        if locked_until > now:
+            minutes = max(1, int((locked_until - now).total_seconds() + 59) // 60)
+            raise DomainError("key_locked", status=429, minutes=minutes, locked_until=locked_until)
+        failures = 0  # the lock has ended: the tries start over
+    failures += 1
+    db.execute(
+        "INSERT INTO pin_failures (reservation_key, failures, locked_until, last_failure_at)"
+        " VALUES (?, ?, NULL, ?) ON CONFLICT (reservation_key) DO UPDATE SET"
+        " failures = excluded.failures, locked_until = NULL,"
+        " last_failure_at = excluded.last_failure_at",
+        [key, failures, utc_text(now)],
+    )
+    return failures
 
 
 def _changeable(db: sqlite_utils.Database, appointment_id: int, now: datetime) -> Appointment:

@@ -1,16 +1,25 @@
-"""The `jono` command: serve, init-db, users, ticket-preview, worker."""
+"""The `jono` command: serve, init-db, users, kiosks, ticket-preview, worker."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
+import ipaddress
 import logging
 import signal
 import sys
 
 from printers.preview import sample_ticket, write_preview
+from shared.accounts.kiosks import (
+    PAIRING_VALID_HOURS,
+    add_kiosk,
+    forget_unused_pairings,
+    list_kiosks,
+    revoke_kiosk,
+)
 from shared.accounts.users import add_user, list_users
 from shared.cli.server import DEFAULT_CONNECTIONS, serve
+from shared.cli.users import add_parsers as add_user_parsers
+from shared.cli.users import demo_accounts_in_use, run_users
 from shared.clock import SystemClock
 from shared.config import ConfigError, load_config
 from shared.errors import DomainError
@@ -18,6 +27,7 @@ from shared.notifications.sender import NotificationSender
 from shared.storage.connections import connect
 from shared.storage.migrations import migrate
 
+DEMO_KIOSK_NAME = "Demo kiosk"
 DEMO_USERS = (
     ("clerk1", "jono-demo-1", "clerk"),
     ("clerk2", "jono-demo-2", "clerk"),
@@ -48,12 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     init_db = commands.add_parser("init-db", help="create or update the database")
     init_db.add_argument("--demo", action="store_true", help="also create the demo clerk accounts")
 
-    users = commands.add_parser("users", help="manage clerk and admin accounts")
-    user_commands = users.add_subparsers(dest="users_command", required=True)
-    add = user_commands.add_parser("add", help="add an account (password from a prompt or stdin)")
-    add.add_argument("name")
-    add.add_argument("--role", choices=("clerk", "admin"), default="clerk")
-    user_commands.add_parser("list", help="list the accounts")
+    user_parsers = add_user_parsers(commands)
+
+    kiosks = commands.add_parser("kiosks", help="pair kiosk screens with service points")
+    kiosk_commands = kiosks.add_subparsers(dest="kiosks_command", required=True)
+    add_kiosk_command = kiosk_commands.add_parser(
+        "add", help="add a kiosk and print its one-time pairing address (valid 24 hours)"
+    )
+    add_kiosk_command.add_argument("service_point", help="the service point's id")
+    add_kiosk_command.add_argument("--name", required=True, help='what to call it ("Lobby 1")')
+    revoke = kiosk_commands.add_parser("revoke", help="unpair a kiosk at once")
+    revoke.add_argument("kiosk_id", type=int)
+    kiosk_commands.add_parser("list", help="list the kiosks and their state")
 
     preview = commands.add_parser(
         "ticket-preview", help="write a sample ticket slip as PNG and PDF, to check the layout"
@@ -67,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--once", action="store_true", help="send what is due now, then stop")
 
     # Every subcommand takes --config too, before or after its name.
-    for sub in (serve, init_db, add, user_commands.choices["list"], preview, worker):
+    for sub in (serve, init_db, *user_parsers, preview, worker):
+        sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    for sub in kiosk_commands.choices.values():
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     args = parser.parse_args(argv)
@@ -97,33 +115,38 @@ def run_init_db(args, config) -> int:
         print("Demo accounts (user name / password):")
         for name, password, role in DEMO_USERS:
             print(f"  {name} / {password}  ({role})")
+        print_demo_pairings(db, config)
     return 0
 
 
-def run_users(args, config) -> int:
-    """Add or list accounts."""
-
-    db = connect(config.database)
-    migrate(db)
-    if args.users_command == "list":
-        for user in list_users(db):
-            print(f"{user.username}\t{user.role}")
-        return 0
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Again: ") != password:
-            print("jono: the passwords differ", file=sys.stderr)
-            return 1
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    add_user(db, args.name, password, args.role, SystemClock().now())
-    print(f"Added {args.role} {args.name}.")
-    return 0
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any address
 
 
 def run_serve(args, config) -> int:
-    """Start gunicorn with one gevent worker (an idle WebSocket costs memory, not a thread)."""
+    """Start gunicorn with one gevent worker (an idle WebSocket costs memory, not a thread).
 
+    On an address others can reach, refuse while a demo account keeps its published password.
+    """
+
+    if not is_loopback(args.host):
+        in_use = demo_accounts_in_use(config, DEMO_USERS)
+        if in_use:
+            print(
+                f"jono: refusing to serve on {args.host}: the demo account(s)"
+                f" {', '.join(in_use)} still have the published demo password, so anyone who"
+                " reaches this address could log in. Change each password with"
+                f" `jono users passwd NAME` (for example `jono users passwd {in_use[0]}`),"
+                " or remove the account with `jono users remove NAME`; or serve on 127.0.0.1.",
+                file=sys.stderr,
+            )
+            return 1
     base = f"http://{args.host}:{args.port}"
     print("Jono is starting. Open:")
     for point in config.service_points:
@@ -164,10 +187,47 @@ def run_worker(args, config) -> int:
     return 0
 
 
+def run_kiosks(args, config) -> int:
+    """Add a kiosk (printing its pairing address), revoke one, or list them."""
+
+    db = connect(config.database)
+    migrate(db)
+    now = SystemClock().now()
+    if args.kiosks_command == "add":
+        pairing = add_kiosk(db, config, args.service_point, args.name, now)
+        print(f'Kiosk {pairing.kiosk.id} "{pairing.kiosk.name}" of {args.service_point}.')
+        print(f"Open this address once on the kiosk itself, within {PAIRING_VALID_HOURS} hours:")
+        print(f"  {pairing_address(config, pairing.code)}")
+    elif args.kiosks_command == "revoke":
+        kiosk = revoke_kiosk(db, args.kiosk_id, now)
+        print(f'Kiosk {kiosk.id} "{kiosk.name}" of {kiosk.service_point} is revoked.')
+    else:
+        for kiosk in list_kiosks(db):
+            print(f"{kiosk.id}\t{kiosk.service_point}\t{kiosk.state(now)}\t{kiosk.name}")
+    return 0
+
+
+def pairing_address(config, code: str) -> str:
+    """The address that pairs a kiosk, to open on the kiosk's own browser."""
+    return f"{config.public_base_url}/kiosk/pair/{code}"
+
+
+def print_demo_pairings(db, config) -> None:
+    """A fresh pairing address per demo service point (the previous unused ones stop working),
+    so `make run` opens a working kiosk without pairing anything by itself."""
+    now = SystemClock().now()
+    print("Kiosks: open a pairing address on the kiosk's screen, once, to make it a kiosk:")
+    for point in config.service_points:
+        forget_unused_pairings(db, point.id, DEMO_KIOSK_NAME, now)
+        pairing = add_kiosk(db, config, point.id, DEMO_KIOSK_NAME, now)
+        print(f"  {point.name.en}: {pairing_address(config, pairing.code)}")
+
+
 COMMANDS = {
     "serve": run_serve,
     "init-db": run_init_db,
     "users": run_users,
+    "kiosks": run_kiosks,
     "ticket-preview": run_ticket_preview,
     "worker": run_worker,
 }

@@ -3,7 +3,7 @@
 Each part of the file has its own module, all reading through one `ConfigReader`:
 `rules_config` ([rules]), `queue_config` ([[categories]], [[queues]]), `service_point_config`
 ([[service_points]], with `opening_config` for opening hours), `appointment_config`
-([appointments]) and `notification_config` ([notifications]).
+([appointments]), `notification_config` ([notifications]) and `parse_accounts` ([accounts]).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shared.config import appointments as appointment_config
+from shared.config.accounts import AccountSettings, parse_accounts
 from shared.config.appointments import AppointmentRules
 from shared.config.deployment import (
     MESSAGE_QUEUE_ENVIRONMENT_VARIABLE,
@@ -25,6 +26,7 @@ from shared.config.queues import Category, Queue, parse_categories, parse_queues
 from shared.config.reader import LANGUAGES, ConfigError, ConfigReader
 from shared.config.rules import Rules, parse_rules
 from shared.config.service_points import ServicePoint, parse_service_point
+from shared.config.speech import SpeechSettings, parse_speech
 
 DATABASE_ENVIRONMENT_VARIABLE = "JONO_DATABASE"
 
@@ -44,6 +46,8 @@ class Config:
     appointments: AppointmentRules = field(default_factory=AppointmentRules)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     deployment: Deployment = field(default_factory=Deployment)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
 
     def service_point(self, service_point_id: str) -> ServicePoint | None:
         """Return the service point with this id, or None."""
@@ -112,6 +116,8 @@ def parse_config(raw: dict, source: str = "config") -> Config:
             "service_points",
             "appointments",
             "notifications",
+            "accounts",
+            "speech",
         },
     )
     deployment = reader.table(raw, "deployment")
@@ -162,4 +168,6 @@ def parse_config(raw: dict, source: str = "config") -> Config:
         ),
         notifications=parse_notifications(reader, reader.table(raw, "notifications")),
         deployment=parse_deployment(reader, deployment),
+        accounts=parse_accounts(reader, reader.table(raw, "accounts")),
+        speech=parse_speech(reader, reader.table(raw, "speech")),
     )

@@ -7,6 +7,7 @@ authentication value are read from environment variables when a message is sent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,8 @@ class NotificationSettings:
     lease_seconds: float = 120.0
     poll_seconds: float = 5.0
     turn_near_people_ahead: int = 3
+    turn_near_country_codes: tuple[str, ...] = ("+358",)
+    turn_near_phone_changes: int = 3
 
     @property
     def sms_enabled(self) -> bool:
@@ -69,6 +72,8 @@ KEYS: dict[str, tuple[type, str]] = {
     "lease_seconds": (float, "how long a worker may hold a message it is sending"),
     "poll_seconds": (float, "seconds between the sender's looks at the outbox"),
     "turn_near_people_ahead": (int, "people ahead when the 'your turn is near' SMS goes out"),
+    "turn_near_country_codes": (list, "country codes the 'turn is near' SMS may be sent to"),
+    "turn_near_phone_changes": (int, "times a waiting number's phone may be set or changed"),
 }
 
 
@@ -108,6 +113,11 @@ def parse_notifications(reader: Any, table: dict) -> NotificationSettings:
             )
     reader.unique(offsets, "notifications.reminder_offsets_hours")
     values["reminder_offsets_hours"] = tuple(sorted(offsets, reverse=True))
+    codes = values["turn_near_country_codes"]
+    for index, code in enumerate(codes):
+        if not isinstance(code, str) or not re.fullmatch(r"\+[1-9]\d{0,3}", code):
+            reader.fail(f"notifications.turn_near_country_codes[{index}]", 'must look like "+358"')
+    values["turn_near_country_codes"] = tuple(codes)
     url = values["sms_gateway_url"]
     if url and not url.startswith(("http://", "https://")):
         reader.fail("notifications.sms_gateway_url", "must start with http:// or https://")

@@ -49,6 +49,16 @@ RULE_SETTINGS = (
     Setting("print_retry_base_seconds", 2.0, "seconds before retrying a failed print; doubles"),
     Setting("print_retry_max_seconds", 60.0, "longest wait between two tries of a print"),
     Setting("printer_probe_seconds", 30.0, "seconds between printer checks; 0 turns them off"),
+    Setting(
+        "kiosk_ticket_burst",
+        6,
+        "waiting numbers one kiosk may give out at once (a family's), before the pace applies",
+    ),
+    Setting(
+        "kiosk_tickets_per_minute",
+        3.0,
+        "waiting numbers one kiosk may give out per minute after its burst",
+    ),
 )
 
 
@@ -65,6 +75,8 @@ class Rules:
     print_retry_base_seconds: float = 2.0
     print_retry_max_seconds: float = 60.0
     printer_probe_seconds: float = 30.0
+    kiosk_ticket_burst: int = 6
+    kiosk_tickets_per_minute: float = 3.0
 
 
 def parse_rules(reader: ConfigReader, table: dict) -> Rules:
@@ -93,4 +105,8 @@ def parse_rules(reader: ConfigReader, table: dict) -> Rules:
         reader.fail("rules.print_retry_base_seconds", "must be above 0")
     if values["print_retry_max_seconds"] < values["print_retry_base_seconds"]:
         reader.fail("rules.print_retry_max_seconds", "must be at least print_retry_base_seconds")
+    if values["kiosk_ticket_burst"] < 1:
+        reader.fail("rules.kiosk_ticket_burst", "must be at least 1")
+    if values["kiosk_tickets_per_minute"] <= 0:
+        reader.fail("rules.kiosk_tickets_per_minute", "must be above 0")
     return Rules(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,6 +40,8 @@ class ServicePoint:
     display_message: Names | None = None
     announcement_languages: tuple[str, ...] = LANGUAGES
     display_queues: tuple[str, ...] = ()
+    # Kiosks admitted by their address instead of a pairing (an office's own kiosk network).
+    kiosk_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -77,7 +80,7 @@ def parse_service_point(
         item,
         where,
         {"id", "name", "address", "timezone", "opening_hours", "counters", "printer", "city"}
-        | {"appointments"}
+        | {"appointments", "kiosk_networks"}
         | DISPLAY_KEYS,
     )
     timezone = reader.get(item, f"{where}.timezone", str, "Europe/Helsinki")
@@ -104,8 +107,23 @@ def parse_service_point(
             sum(1 for c in counters if appointment_queues & set(c.queues)),
             category_ids,
         ),
+        kiosk_networks=_parse_kiosk_networks(reader, item, where),
         **_parse_display(reader, item, where, queue_ids),
     )
+
+
+def _parse_kiosk_networks(reader: ConfigReader, item: dict, where: str) -> tuple:
+    """Read the networks whose addresses are admitted as kiosks, such as "10.1.2.0/24"."""
+    networks = []
+    for index, text in enumerate(reader.get(item, f"{where}.kiosk_networks", list, [])):
+        try:
+            networks.append(ipaddress.ip_network(text))
+        except (TypeError, ValueError):
+            reader.fail(
+                f"{where}.kiosk_networks[{index}]",
+                f"'{text}' is not a network such as \"10.1.2.0/24\" (host bits must be 0)",
+            )
+    return tuple(networks)
 
 
 def _parse_counters(

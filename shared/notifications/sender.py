@@ -7,7 +7,8 @@ but before 'sent' was written, the lease runs out and the message goes again (ea
 a fixed Message-ID, so mail systems can drop the copy). A worker that is stopped normally finishes
 the message in hand before it stops, so a restart never sends a message twice. A failed try waits
 `retry_base_seconds`, doubling up to `retry_max_seconds`; after `max_attempts` the message is
-marked 'failed' for good (shown on the counter screen).
+marked 'failed' for good (shown on the counter screen). A failed try stores only its reason
+(:mod:`shared.notifications.delivery_failures`); the server's own answer goes to the log.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import smtplib
 import ssl
 import threading
@@ -31,19 +33,21 @@ from shared.appointments.confirmation_slips import confirmation_pdf
 from shared.appointments.reminders import schedule_reminders
 from shared.config import Config
 from shared.config.notifications import SMTP_PASSWORD_ENVIRONMENT_VARIABLE
+from shared.notifications.delivery_failures import FailureReason, gateway_refusal
 from shared.storage.connections import connect
 from shared.storage.timestamps import parse_utc, utc_text
 from shared.storage.transactions import write_transaction
 
 log = logging.getLogger(__name__)  # message ids, channels and errors only: no PIN, no address
-MAX_ERROR_LENGTH = 300
 
 
 class DeliveryError(Exception):
-    """A try to deliver failed; `transport_down` means the next messages would fail too."""
+    """A try to deliver failed: `reason` for the counter, the text for the log only;
+    `transport_down` means the next messages would fail too."""
 
-    def __init__(self, message: str, transport_down: bool = False):
-        super().__init__(message)
+    def __init__(self, reason: FailureReason, detail: str, transport_down: bool = False):
+        super().__init__(detail)
+        self.reason = reason
         self.transport_down = transport_down
 
 
@@ -101,9 +105,9 @@ def mark_sent(db: sqlite_utils.Database, message: dict, now: datetime) -> bool:
 
 
 def mark_failed_try(
-    db: sqlite_utils.Database, config: Config, message: dict, error: str, now: datetime
+    db: sqlite_utils.Database, config: Config, message: dict, reason: FailureReason, now: datetime
 ) -> str:
-    """Record a failed try: back to 'pending' after a delay, or 'failed' for good."""
+    """Record a failed try and its reason: back to 'pending' after a delay, or 'failed' for good."""
     final = message["attempts"] >= config.notifications.max_attempts
     with write_transaction(db):
         db.execute(
@@ -114,7 +118,7 @@ def mark_failed_try(
             " WHERE id = ? AND status = 'sending' AND lease_until = ?",
             [
                 "failed" if final else "pending",
-                error[:MAX_ERROR_LENGTH],
+                str(reason),
                 utc_text(now + retry_delay(config, message["attempts"])),
                 final,
                 final,
@@ -183,8 +187,13 @@ def send_email(config: Config, email: EmailMessage) -> None:
             client = smtplib.SMTP(
                 settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
             )
-    except OSError as error:
-        raise DeliveryError(f"SMTP server unreachable: {error}", transport_down=True) from error
+    except OSError as error:  # smtplib's own errors are OSErrors too
+        raise DeliveryError(
+            FailureReason.MAIL_SERVER_UNREACHABLE,
+            f"SMTP server unreachable: {error}",
+            transport_down=True,
+        ) from error
+    recipient = str(email["To"])
     try:
         with client:
             if settings.smtp_security == "starttls":
@@ -193,9 +202,35 @@ def send_email(config: Config, email: EmailMessage) -> None:
                 client.login(settings.smtp_user, password)
             client.send_message(email)
     except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryError("the SMTP server refused the recipient") from error
-    except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"SMTP error: {error}", transport_down=True) from error
+        answers = "; ".join(f"{code} {_text(answer)}" for code, answer in error.recipients.values())
+        raise DeliveryError(
+            FailureReason.EMAIL_ADDRESS_REFUSED,
+            _without(recipient, f"the SMTP server refused the recipient: {answers}"),
+        ) from error
+    except smtplib.SMTPResponseException as error:  # an answer: it is there, but said no
+        raise DeliveryError(
+            FailureReason.MAIL_SERVER_REFUSED,
+            _without(recipient, f"SMTP error: {error.smtp_code} {_text(error.smtp_error)}"),
+            transport_down=True,
+        ) from error
+    except OSError as error:  # gone, silent or no TLS in the middle of the talk
+        raise DeliveryError(
+            FailureReason.MAIL_SERVER_UNREACHABLE,
+            _without(recipient, f"SMTP server lost: {error}"),
+            transport_down=True,
+        ) from error
+
+
+def _text(answer: bytes | str) -> str:
+    """An SMTP server's answer as text (it arrives as bytes)."""
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def _without(recipient: str, detail: str) -> str:
+    """A server's answer for the log, without the recipient's address (servers quote it)."""
+    if not recipient:
+        return detail
+    return re.sub(re.escape(recipient), "<recipient>", detail, flags=re.IGNORECASE)
 
 
 def _json_string_content(value: str) -> str:
@@ -226,9 +261,15 @@ def send_sms(config: Config, message: dict) -> None:
             pass
     except urllib.error.HTTPError as error:
         error.close()
-        raise DeliveryError(f"SMS gateway answered {error.code}", error.code >= 500) from error
+        raise DeliveryError(
+            gateway_refusal(error.code), f"SMS gateway answered {error.code}", error.code >= 500
+        ) from error
     except OSError as error:
-        raise DeliveryError(f"SMS gateway unreachable: {error}", transport_down=True) from error
+        raise DeliveryError(
+            FailureReason.SMS_SERVICE_UNREACHABLE,
+            f"SMS gateway unreachable: {error}",
+            transport_down=True,
+        ) from error
 
 
 def deliver(db: sqlite_utils.Database, config: Config, message: dict) -> None:
@@ -254,11 +295,12 @@ def send_due(db: sqlite_utils.Database, config: Config, now: datetime, stop=None
         try:
             deliver(db, config, message)
         except DeliveryError as error:
-            status = mark_failed_try(db, config, message, str(error), now)
+            status = mark_failed_try(db, config, message, error.reason, now)
+            # The server's own answer is for the operator: the counter shows only the reason.
             log.warning(
-                "message %s (%s, %s) not delivered, try %s: %s; now %s",
+                "message %s (%s, %s) not delivered, try %s: %s (%s); now %s",
                 message["id"], message["channel"], message["kind"], message["attempts"],
-                error, status,
+                error.reason, error, status,
             )  # fmt: skip
             if error.transport_down:
                 down.append(message["channel"])

@@ -77,13 +77,16 @@ def check_in_appointment(
     key_text: str,
     language: str,
     now: datetime,
+    kiosk: str | None = None,
 ) -> CheckIn:
     """Check in with a reservation key: a number in the appointment queue, or why not.
 
-    Checking in twice shows the same number again.
+    Checking in twice shows the same number again (the number is linked to its appointment by
+    the appointment's id, so nothing another kiosk sends can take or block it).
 
     :param key_text: what the customer typed or scanned (a key, or a URL with it)
     :param language: the kiosk's language, for the ticket (and the service point's name)
+    :param kiosk: the kiosk checking in (`Kiosk.scope`), recorded on the number
     :raises NotFound: ``unknown_reservation_key``
     :raises DomainError: ``appointment_elsewhere``, ``appointment_cancelled``
     """
@@ -125,8 +128,10 @@ def check_in_appointment(
             language=language,
             category=appointment.category,
             triage_answers={"appointment_starts_at": utc_text(appointment.starts_at)},
-            idempotency_key=f"appointment-{appointment.id}",
+            idempotency_key=None,
             now=now,
+            kiosk=kiosk,
+            appointment_id=appointment.id,
         )
         db.execute(
             "UPDATE appointments SET status = 'checked_in', ticket_id = ?, checked_in_at = ?,"

@@ -57,20 +57,54 @@ def open_counter(
 
 
 def close_counters_of(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
-    """Free every counter the clerk holds (on logout); a customer called there goes back to
-    their place in the queue. Returns the events."""
+    """Free every counter the clerk holds (on logout, or when their session ended); a customer
+    called there goes back to their place in the queue. Returns the events."""
     with write_transaction(db):
         return _close_counters(db, clerk, now)
 
 
+def free_counter(
+    db: sqlite_utils.Database,
+    config: Config,
+    service_point_id: str,
+    counter_number: int,
+    now: datetime,
+) -> tuple[Event, ...]:
+    """Free a counter whoever holds it (an admin's doing): as at the clerk's logout, the number
+    called there goes back to its place in the queue. Returns the events."""
+    service_point = require_service_point(config, service_point_id)
+    if service_point.counter(counter_number) is None:
+        raise NotFound("unknown_counter", counter=counter_number)
+    with write_transaction(db):
+        rows = db.execute(
+            "SELECT service_point, counter, clerk FROM counter_sessions"
+            " WHERE service_point = ? AND counter = ?",
+            [service_point.id, counter_number],
+        ).fetchall()
+        if not rows:
+            raise DomainError("counter_not_in_use", counter=counter_number)
+        return _close_rows(db, rows, now)
+
+
+def seated_clerks(db: sqlite_utils.Database) -> set[str]:
+    """The user names of the clerks who hold a counter now."""
+    return {row[0] for row in db.execute("SELECT DISTINCT clerk FROM counter_sessions")}
+
+
 def _close_counters(db: sqlite_utils.Database, clerk: str, now: datetime) -> tuple[Event, ...]:
-    """Delete the clerk's counter sessions with a CounterClosed event each, after returning the
-    customer called there to the queue; the caller holds the write transaction."""
-    events = []
+    """Close the clerk's counters; the caller holds the write transaction."""
     rows = db.execute(
-        "SELECT service_point, counter FROM counter_sessions WHERE clerk = ?", [clerk]
+        "SELECT service_point, counter, clerk FROM counter_sessions WHERE clerk = ?", [clerk]
     ).fetchall()
-    for service_point_id, counter_number in rows:
+    return _close_rows(db, rows, now)
+
+
+def _close_rows(db: sqlite_utils.Database, rows, now: datetime) -> tuple[Event, ...]:
+    """Delete these (service point, counter, clerk) counter sessions with a CounterClosed event
+    each, after returning the customer called there to the queue; the caller holds the write
+    transaction."""
+    events = []
+    for service_point_id, counter_number, clerk in rows:
         events += return_active_ticket(db, service_point_id, counter_number, clerk, now)
         db.execute(
             "DELETE FROM counter_sessions WHERE service_point = ? AND counter = ?",

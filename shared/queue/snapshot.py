@@ -1,6 +1,8 @@
 """The snapshot of a service point: what displays, counters and kiosks show right now.
 
-Numbers only, never personal data: the snapshot goes to public lobby displays.
+Numbers only, never personal data: the snapshot goes to public lobby displays. Nor anything
+about the office's network: the printer's state is one word from a closed set, never its
+address, device path or error text (those are in the log).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from printers.backends import PrinterStatus
 from shared.config import Config, ServicePoint
 from shared.queue.opening import walk_in_hours
 from shared.queue.printing import failed_prints, printer_status
@@ -19,6 +22,7 @@ from shared.storage.timestamps import parse_utc, utc_text
 
 RECENT_CALLS = 8
 SERVICE_TIME_SAMPLE = 20
+PRINTER_STATES = frozenset(status.value for status in PrinterStatus)
 
 
 def build_snapshot(
@@ -119,15 +123,27 @@ def build_snapshot(
             for number, counter, queue_id, at in recent
         ],
         "open_counters": open_counters,
-        "printer": {
-            "has_printer": service_point.printer.type != "none",
-            "status": printer.get("status"),
-            "detail": printer.get("detail"),
-            "checked_at": printer.get("checked_at"),
-        },
+        "printer": public_printer_state(service_point, printer),
         "failed_prints": [
             {key: row[key] for key in ("id", "number", "queue", "status")} for row in unprinted
         ],
+    }
+
+
+def public_printer_state(service_point: ServicePoint, printer: dict) -> dict:
+    """What the screens may know of a kiosk printer: whether there is one, and how it is.
+
+    The stored detail ("network printer 10.0.0.5:9100: connection refused", a device path) is
+    left out: the snapshot is public, and a stranger learns nothing of the office's network
+    from a lobby display. A status outside the closed set shows as "unknown".
+
+    :param printer: the latest stored check (`shared.queue.printing.printer_status`), or {}
+    """
+    status = printer.get("status")
+    return {
+        "has_printer": service_point.printer.type != "none",
+        "status": status if status in PRINTER_STATES or status is None else "unknown",
+        "checked_at": printer.get("checked_at"),
     }
 
 

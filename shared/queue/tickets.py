@@ -17,6 +17,7 @@ import sqlite_utils
 
 from shared.config import Config, ServicePoint
 from shared.errors import DomainError, InvalidRequest, NotFound
+from shared.queue.kiosk_pace import KioskPace, take_kiosk_allowance
 from shared.queue.opening import walk_in_hours
 from shared.storage.event_log import Event, record_event
 from shared.storage.timestamps import parse_utc, utc_text
@@ -120,13 +121,21 @@ def issue_ticket(
     idempotency_key: str | None,
     now: datetime,
     enforce_opening_hours: bool = True,
+    kiosk: str | None = None,
+    pace: KioskPace | None = None,
 ) -> Outcome:
-    """Give out the next number of a queue; a repeated idempotency key returns the same ticket.
+    """Give out the next number of a queue; a repeated idempotency key of the same kiosk returns
+    the same ticket.
 
     :param triage_answers: the answers that led to the number, for the clerk to verify
-    :param idempotency_key: one per kiosk interaction, so a double tap makes one ticket
+    :param idempotency_key: one per kiosk interaction, so a double tap makes one ticket; only
+        looked up among the tickets of the same `kiosk`
     :param enforce_opening_hours: refuse outside opening hours and after the last-ticket cutoff
+    :param kiosk: the kiosk that asks (`Kiosk.scope`); needed with an idempotency key
+    :param pace: the kiosk's allowance to take the number from (a replay takes none)
     """
+    if idempotency_key and not kiosk:
+        raise ValueError("an idempotency key belongs to a kiosk")
     service_point = require_service_point(config, service_point_id)
     queue = config.queue(queue_id)
     if queue is None:
@@ -138,7 +147,10 @@ def issue_ticket(
     with write_transaction(db):
         if idempotency_key:
             existing = list(
-                db.query("SELECT * FROM tickets WHERE idempotency_key = ?", [idempotency_key])
+                db.query(
+                    "SELECT * FROM tickets WHERE kiosk = ? AND idempotency_key = ?",
+                    [kiosk, idempotency_key],
+                )
             )
             if existing:
                 return Outcome(ticket_from_row(existing[0]), ())
@@ -148,6 +160,8 @@ def issue_ticket(
             hours = walk_in_hours(config, service_point, now)
             if not hours.is_accepting_tickets:
                 raise DomainError("not_issuing", status=409, last_ticket_at=hours.last_ticket_at)
+        if pace is not None and kiosk:
+            take_kiosk_allowance(db, kiosk, pace, now)
         return insert_ticket(
             db,
             service_point,
@@ -158,6 +172,7 @@ def issue_ticket(
             triage_answers=triage_answers,
             idempotency_key=idempotency_key,
             now=now,
+            kiosk=kiosk,
         )
 
 
@@ -172,10 +187,15 @@ def insert_ticket(
     triage_answers: dict,
     idempotency_key: str | None,
     now: datetime,
+    kiosk: str | None = None,
+    appointment_id: int | None = None,
 ) -> Outcome:
     """Write the queue's next number and its TicketIssued event; call inside `write_transaction`.
 
     For callers that must write something else in the same transaction (an appointment check-in).
+
+    :param kiosk: the kiosk that asked for it, if one did
+    :param appointment_id: the appointment a check-in's number is for (one number each)
     """
     day = local_day(service_point, now)
     sequence = db.execute(
@@ -188,8 +208,8 @@ def insert_ticket(
         cursor = db.execute(
             "INSERT INTO tickets (service_point, day, issued_queue, sequence, number, queue,"
             " status, category, party_size, language, triage_answers, idempotency_key,"
-            " issued_at, queued_at,"
-            " status_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " issued_at, queued_at, status_token, kiosk, appointment_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 service_point.id,
                 day,
@@ -207,6 +227,8 @@ def insert_ticket(
                 utc_text(now),
                 # The phone status page's address: a number alone must not reveal a ticket.
                 secrets.token_urlsafe(16),
+                kiosk,
+                appointment_id,
             ],
         )
     except sqlite3.IntegrityError as error:  # the UNIQUE backstop; BEGIN IMMEDIATE prevents it

@@ -42,28 +42,53 @@ def set_turn_near_phone(
     token: str,
     phone: str | None,
     now: datetime,
+    service_point_id: str | None = None,
 ) -> str | None:
     """Store (or with an empty number, remove) the phone number of a waiting ticket.
 
+    Only numbers of the allowed countries (`turn_near_country_codes`), and only a few times per
+    ticket (`turn_near_phone_changes`): the kiosk is not a free way to text anyone.
+
     :param token: the ticket's status token, which only its holder has
+    :param service_point_id: the asking kiosk's service point; another point's ticket is unknown
     :returns: the number as stored
-    :raises NotFound: ``unknown_ticket`` for a wrong id or token
-    :raises DomainError: ``sms_not_available`` when no SMS gateway is set; ``ticket_not_waiting``
+    :raises NotFound: ``unknown_ticket`` for a wrong id, token or service point
+    :raises DomainError: ``sms_not_available`` when no SMS gateway is set; ``ticket_not_waiting``;
+        ``phone_changes_used`` (429) when the ticket's number was changed too often
+    :raises InvalidRequest: ``invalid_phone``; ``phone_country_not_served``
     """
-    if not config.notifications.sms_enabled or not config.notifications.enabled:
+    settings = config.notifications
+    if not settings.sms_enabled or not settings.enabled:
         raise DomainError("sms_not_available", status=409)
     phone = normalize_phone(phone)
+    if phone is not None and not phone.startswith(settings.turn_near_country_codes):
+        raise InvalidRequest(
+            "phone_country_not_served", country_codes=", ".join(settings.turn_near_country_codes)
+        )
     if not isinstance(token, str) or not token:
         raise InvalidRequest("invalid_request")
     with write_transaction(db):
         row = db.execute(
-            "SELECT status_token, status, service_point FROM tickets WHERE id = ?", [ticket_id]
+            "SELECT status_token, status, service_point, notify_phone, phone_changes"
+            " FROM tickets WHERE id = ?",
+            [ticket_id],
         ).fetchone()
         if row is None or not row[0] or not secrets.compare_digest(row[0], token):
             raise NotFound("unknown_ticket")
+        if service_point_id is not None and row[2] != service_point_id:
+            raise NotFound("unknown_ticket")
         if row[1] != "waiting":
             raise DomainError("ticket_not_waiting", status=409)
-        db.execute("UPDATE tickets SET notify_phone = ? WHERE id = ?", [phone, ticket_id])
+        if phone == row[3]:
+            return phone  # the same number again (a retry) changes nothing
+        if row[4] >= settings.turn_near_phone_changes:
+            raise DomainError(
+                "phone_changes_used", status=429, limit=settings.turn_near_phone_changes
+            )
+        db.execute(
+            "UPDATE tickets SET notify_phone = ?, phone_changes = phone_changes + 1 WHERE id = ?",
+            [phone, ticket_id],
+        )
         notify_turn_near(db, config, row[2], now)
     return phone
 

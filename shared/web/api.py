@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from apiflask import APIBlueprint
 from apiflask.exceptions import HTTPError
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from shared.errors import DomainError
+from shared.storage.timestamps import utc_text
 from shared.web.context import jono
 from shared.web.error_texts import error_message
 from shared.web.realtime import public_snapshot
@@ -29,10 +31,21 @@ HTTP_CODES = {
 }
 
 
+def _plain(value):
+    """A parameter as JSON can carry it (a time as ISO 8601 text)."""
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
 def error_response(code: str, status: int, params: dict | None = None, details=None):
     """The one shape of every error: a machine-readable code and a message in the caller's
     language."""
     body = {"error": {"code": code, "message": error_message(code, params)}}
+    if params:
+        body["error"]["params"] = {key: _plain(value) for key, value in params.items()}
     if details:
         body["error"]["details"] = details
     return body, status

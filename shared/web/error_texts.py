@@ -2,8 +2,49 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 
+
+def _wrong_credentials(params: dict) -> str:
+    """A wrong login, with the tries left before logging in is locked when they are known."""
+    tries = params.get("tries_left")
+    if not isinstance(tries, int):
+        return gettext("Wrong user name or password.")
+    return ngettext(
+        "Wrong user name or password. %(num)d more try before logging in is locked.",
+        "Wrong user name or password. %(num)d more tries before logging in is locked.",
+        tries,
+    )
+
+
+WRONG_KEY_OR_PIN = lazy_gettext(
+    "No appointment was found with this reservation key and PIN code. Please check them."
+)
+
+
+def _wrong_key_or_pin(params: dict) -> str:
+    """A refused reservation key and PIN: with the tries left before the key locks, or that this
+    try locked it and for how long, when they are known."""
+    message = str(WRONG_KEY_OR_PIN)
+    tries = params.get("tries_left")
+    if not isinstance(tries, int):
+        return message
+    if params.get("locked_until") is not None:
+        lock = ngettext(
+            "The reservation key is now locked for %(num)d minute.",
+            "The reservation key is now locked for %(num)d minutes.",
+            params.get("minutes", 0),
+        )
+    else:
+        lock = ngettext(
+            "You have %(num)d try left before the reservation key is locked.",
+            "You have %(num)d tries left before the reservation key is locked.",
+            tries,
+        )
+    return f"{message} {lock}"
+
+
+# A message is a lazy string filled with the error's values, or a function of them (plurals).
 ERROR_MESSAGES = {
     "invalid_json": lazy_gettext("The request body is not valid JSON."),
     "invalid_request": lazy_gettext("Some fields are missing or have the wrong type."),
@@ -41,14 +82,61 @@ ERROR_MESSAGES = {
     ),
     "no_counter": lazy_gettext("Choose your service point and counter first."),
     "login_required": lazy_gettext("Please log in first."),
-    "wrong_credentials": lazy_gettext("Wrong user name or password."),
+    "wrong_credentials": _wrong_credentials,
+    "login_locked": lazy_gettext(
+        "Too many wrong passwords for this user name. Logging in is locked until %(until)s."
+    ),
+    "address_locked": lazy_gettext(
+        "Too many wrong passwords from this network. Logging in from here is locked until"
+        " %(until)s."
+    ),
+    "account_disabled": lazy_gettext("This account is disabled. Please ask an administrator."),
+    "unknown_user": lazy_gettext("There is no user called %(username)s."),
+    "service_points_required": lazy_gettext("Please give the service points the user may work at."),
+    "unknown_service_points": lazy_gettext(
+        "There is no service point %(service_points)s. The service points are: %(known)s."
+    ),
+    "service_point_not_allowed": lazy_gettext(
+        "Your account may not work at the service point %(service_point)s."
+    ),
+    "admin_only": lazy_gettext("Only an administrator may do this."),
+    "counter_not_in_use": lazy_gettext("Nobody is at counter %(counter)s."),
+    "foreign_origin": lazy_gettext("A request from another site was refused."),
+    "csrf_token_required": lazy_gettext(
+        "The request lacked the page's security token. Please reload the page and try again."
+    ),
     "invalid_username": lazy_gettext("A user name has 2 to 40 letters, digits, dots or dashes."),
     "invalid_role": lazy_gettext("The role must be clerk or admin."),
     "password_too_short": lazy_gettext("The password must have at least %(minimum)s characters."),
     "username_taken": lazy_gettext("The user name %(username)s is already taken."),
+    "kiosk_not_paired": lazy_gettext(
+        "This screen is not a paired kiosk. Ask an administrator to pair it."
+    ),
+    "kiosk_of_another_point": lazy_gettext("This kiosk belongs to another service point."),
+    "kiosk_too_fast": lazy_gettext(
+        "This kiosk has given out many numbers just now. Please wait %(retry_after_seconds)s"
+        " seconds and try again."
+    ),
+    "unknown_kiosk": lazy_gettext("There is no kiosk %(kiosk)s."),
+    "unknown_pairing": lazy_gettext(
+        "This pairing address is not valid: it was used already, has expired or was revoked."
+    ),
+    "invalid_kiosk_name": lazy_gettext("A kiosk's name has 1 to 60 characters."),
+    "offer_invalid": lazy_gettext("This appointment offer is not valid here. Please start again."),
+    "offer_expired": lazy_gettext("This appointment offer has expired. Please start again."),
+    "offer_taken": lazy_gettext("This appointment offer was already taken."),
+    "phone_country_not_served": lazy_gettext(
+        "Text messages go only to numbers starting with %(country_codes)s."
+    ),
+    "phone_changes_used": lazy_gettext(
+        "The phone number of this waiting number cannot be changed again."
+    ),
     "busy": lazy_gettext("The server is busy right now. Please try again in a moment."),
     "speech_unavailable": lazy_gettext(
         "Spoken announcements are not available right now. The chime still plays."
+    ),
+    "number_not_issued_today": lazy_gettext(
+        "Number %(number)s has not been given out at this service point today."
     ),
     "unknown_category": lazy_gettext("Please choose what your appointment is for."),
     "unknown_city": lazy_gettext("There is no service point in %(city)s."),
@@ -70,9 +158,7 @@ ERROR_MESSAGES = {
     "too_many_appointments": lazy_gettext(
         "This e-mail address or phone number already has %(limit)s future appointments."
     ),
-    "wrong_key_or_pin": lazy_gettext(
-        "No appointment was found with this reservation key and PIN code. Please check them."
-    ),
+    "wrong_key_or_pin": _wrong_key_or_pin,
     "key_locked": lazy_gettext("Too many wrong tries. Please try again in %(minutes)s minutes."),
     "appointment_not_changeable": lazy_gettext(
         "This appointment can no longer be changed or cancelled."
@@ -95,6 +181,18 @@ ERROR_MESSAGES = {
     "server_error": lazy_gettext(
         "Something went wrong on our side. Nothing was saved; please try again."
     ),
+    # Why a message was not delivered (shared.notifications.delivery_failures), for the clerk.
+    "delivery_email_address_refused": lazy_gettext("The e-mail address was refused."),
+    "delivery_mail_server_unreachable": lazy_gettext("The mail server could not be reached."),
+    "delivery_mail_server_refused": lazy_gettext("The mail server did not take the message."),
+    "delivery_phone_number_refused": lazy_gettext("The text message service refused the number."),
+    "delivery_sms_service_unreachable": lazy_gettext(
+        "The text message service could not be reached."
+    ),
+    "delivery_sms_service_refused": lazy_gettext(
+        "The text message service did not take the message."
+    ),
+    "delivery_other": lazy_gettext("The message could not be delivered."),
 }
 
 
@@ -103,6 +201,8 @@ def error_message(code: str, params: dict | None = None) -> str:
     template = ERROR_MESSAGES.get(code)
     if template is None:
         return gettext("The request could not be completed.")
+    if callable(template):
+        return template(params or {})
     try:
         return str(template) % (params or {})
     except (KeyError, TypeError, ValueError):

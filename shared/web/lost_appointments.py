@@ -3,7 +3,8 @@
 `LostAppointmentSweeper.sweep` marks them lost at most once per interval, so busy request
 handlers (call next, the counter's list) can call it cheaply; a daemon thread calls it every
 `interval` seconds as well, so a quiet service point's counters learn of it too. The events are
-broadcast like any other change.
+broadcast like any other change. The same thread frees the counters of clerks whose session
+ended without a logout (`shared.web.ended_sessions`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sqlite_utils
 from shared.appointments.booking import mark_overdue_appointments_lost
 from shared.storage.event_log import Event
 from shared.web.context import get_db, jono
+from shared.web.ended_sessions import free_counters_of_ended_sessions
 from shared.web.realtime import publish
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,11 @@ class LostAppointmentSweeper:
                     self.sweep_and_publish()
             except Exception:  # a failed sweep must not end the sweeping
                 log.exception("marking overdue appointments lost failed")
+            try:
+                with self.app.app_context():
+                    free_counters_of_ended_sessions()
+            except Exception:  # nor the other sweep
+                log.exception("freeing the counters of ended sessions failed")
 
     def stop(self) -> None:
         """Stop the background thread."""

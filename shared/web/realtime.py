@@ -20,6 +20,7 @@ from shared.queue.tickets import get_ticket
 from shared.storage.connections import connect
 from shared.storage.event_log import Event, last_sequence
 from shared.web.context import get_db, jono
+from shared.web.rate_limit import client_address_key
 from shared.web.snapshot_delta import diff
 from shared.web.socket_guard import OriginCheck, SocketGuard
 
@@ -245,7 +246,8 @@ def on_connect(auth=None):
     service_point_id = service_point_id or request.args.get("service_point")
     if not service_point_id or jono().config.service_point(service_point_id) is None:
         raise SocketRefused("unknown_service_point")  # the page learns why
-    if not _guard().admit(request.sid, request.remote_addr or ""):
+    # Counted like the rate limits: an IPv6 client holds a whole /64, not one address.
+    if not _guard().admit(request.sid, client_address_key(request.remote_addr)):
         raise SocketRefused("too_many_sockets")
     try:
         join_room(room_of(service_point_id))

@@ -89,7 +89,6 @@ class PrinterStateSchema(Schema):
         allow_none=True,
         metadata={"description": "online, offline, paper_near_end, paper_out or unknown"},
     )
-    detail = String(allow_none=True)
     checked_at = String(allow_none=True)
 
 
@@ -157,6 +156,12 @@ class ErrorDetail(Schema):
     code = String(metadata={"description": "machine-readable error code"})
     message = String(metadata={"description": "human-readable message in the caller's language"})
     details = Dict()
+    params = Dict(
+        metadata={
+            "description": "the values the message names, for programs (such as"
+            " `retry_after_seconds`, `tries_left`, `locked_until`)"
+        }
+    )
 
 
 class ErrorSchema(Schema):

@@ -2,9 +2,11 @@
 
 Such routes pass by the admission places (`shared.web.admission`) and take a place of a small
 `SlowWorkLimit` of their own instead, so a flood of them is refused quickly (503, ``busy``) and
-never stands in the way of the kiosks and counters. `off_the_loop` runs the work in a native
-thread when the server runs on gevent, so the event loop keeps serving everyone else meanwhile
-(hashlib and a child process both let go of the interpreter lock while they work).
+never stands in the way of the kiosks and counters. `off_the_loop` runs CPU or disk work (a
+password hash, file checks) in a native thread when the server runs on gevent, so the event loop
+keeps serving everyone else meanwhile (hashlib lets go of the interpreter lock while it works).
+A child process (espeak-ng) is not for it: gevent cannot watch a child started from a native
+thread, and its own subprocess already waits without blocking the loop.
 """
 
 from __future__ import annotations

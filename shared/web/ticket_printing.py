@@ -3,9 +3,13 @@
 The ticket is saved first; its slip is then queued with :class:`printers.service.PrintService`.
 Every outcome is stored on the ticket and broadcast to the service point's room, so the kiosk
 can show the number when the slip does not come out and the counters can offer a reprint.
+The room hears only the printer's coarse state; the detail (which names the printer's address
+or device) is stored and logged, never broadcast.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask
 
@@ -16,6 +20,8 @@ from shared.queue import printing
 from shared.queue.tickets import Ticket
 from shared.web.context import get_db, jono
 from shared.web.realtime import publish, publish_state
+
+log = logging.getLogger(__name__)
 
 
 class TicketPrinting(PrintService):
@@ -74,6 +80,8 @@ class TicketPrinting(PrintService):
             db = get_db()
             now = jono().clock.now()
             ticket, events = printing.record_print_status(db, ticket_id, str(status), detail, now)
+            if status == JobStatus.FAILED:  # the operator's only view of why: the room gets none
+                log.warning("the slip of ticket %s was not printed: %s", ticket_id, detail)
             # What a print shows about the printer is news too: the counter's alert needs it.
             if status in (JobStatus.PRINTED, JobStatus.FAILED):
                 health = "online" if status == JobStatus.PRINTED else "offline"
@@ -81,10 +89,14 @@ class TicketPrinting(PrintService):
             publish(events)
 
     def printer_checked(self, service_point_id: str, status: str, detail: str) -> None:
-        """Store a health check's answer and broadcast a change."""
+        """Store a health check's answer and broadcast a change of the printer's status."""
         with self.app.app_context():
-            changed = printing.record_printer_status(
-                get_db(), service_point_id, status, detail, self.clock.now()
-            )
-            if changed:  # nothing happened to a ticket, so no event: the room's state is news
+            db = get_db()
+            before = printing.printer_status(db, service_point_id)
+            printing.record_printer_status(db, service_point_id, status, detail, self.clock.now())
+            # Only the status is public (see shared.queue.snapshot): a new detail alone
+            # changes nothing the room sees, and would send every socket the whole state.
+            if before is None or before["status"] != status:
+                log.info("the printer of %s is %s: %s", service_point_id, status, detail)
+                # Nothing happened to a ticket, so no event: the room's state is the news.
                 publish_state(service_point_id)

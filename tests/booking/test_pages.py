@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -37,3 +38,18 @@ def test_booking_assets_are_served(client, name):
         assert response.status_code == 200
     finally:
         response.close()  # a static file stays open until its response is closed
+
+
+@pytest.mark.parametrize(
+    ("language", "locked_until"),
+    [
+        ("fi", "Varaustunnus on lukittu {time} asti."),
+        ("sv", "Bokningsnumret är spärrat till {time}."),
+        ("en", "The reservation key is locked until {time}."),
+    ],
+)
+def test_the_manage_page_can_say_until_when_a_key_is_locked(client, language, locked_until):
+    page = client.get(f"/booking/manage?lang={language}").get_data(as_text=True)
+    texts = json.loads(re.search(r'id="booking-text">(.*?)</script>', page, re.S).group(1))
+    assert texts["key_locked_until"].endswith(locked_until)
+    assert "{time}" in texts["locked_now_until"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -14,6 +15,7 @@ from shared.appointments.reservation_keys import (
     new_reservation_key,
     pin_matches,
 )
+from shared.storage.timestamps import utc_text
 
 
 def hold_first_time(client):
@@ -44,9 +46,9 @@ def booked(client):
     return response.json
 
 
-def lookup(client, key, pin, address="10.0.0.1"):
+def lookup(client, key, pin, address="10.0.0.1", language="en"):
     return client.post(
-        "/api/v1/appointments/lookup",
+        f"/api/v1/appointments/lookup?lang={language}",
         json={"reservation_key": key, "pin": pin},
         environ_base={"REMOTE_ADDR": address},
     )
@@ -81,6 +83,61 @@ def test_a_key_locks_after_too_many_wrong_pins_and_opens_again(client, booked, c
     for _ in range(config.appointments.wrong_pins_before_lock - 1):
         lookup(client, key, wrong_pin(pin))
     assert lookup(client, key, pin).status_code == 200
+
+
+def test_a_wrong_pin_says_how_many_tries_are_left_and_the_lock_when_it_ends(
+    client, booked, clock, config
+):
+    key, pin = booked["reservation_key"], booked["pin"]
+    rules = config.appointments
+    wrong = [lookup(client, key, wrong_pin(pin)).json["error"] for _ in range(5)]
+    assert rules.wrong_pins_before_lock == 5  # the demo's setting, which the texts below name
+    assert [error["params"]["tries_left"] for error in wrong] == [4, 3, 2, 1, 0]
+    assert wrong[0]["message"].endswith(
+        "Please check them. You have 4 tries left before the reservation key is locked."
+    )
+    assert wrong[3]["message"].endswith("You have 1 try left before the reservation key is locked.")
+    assert all("locked_until" not in error["params"] for error in wrong[:4])
+    lock_ends = utc_text(clock.now() + timedelta(minutes=rules.lock_minutes))
+    assert wrong[4]["params"]["locked_until"] == lock_ends
+    assert wrong[4]["message"].endswith("The reservation key is now locked for 30 minutes.")
+    clock.advance(minutes=10)
+    right = lookup(client, key, pin).json["error"]
+    assert right["code"] == "key_locked"
+    assert right["params"]["locked_until"] == lock_ends
+    assert "tries_left" not in right["params"]
+    assert "20 minutes" in right["message"]
+
+
+@pytest.mark.parametrize(
+    ("language", "tries_left", "locked"),
+    [
+        ("fi", "Sinulla on 4 yritystä jäljellä", "Varaustunnus on nyt lukittu 30 minuutiksi."),
+        ("sv", "Du har 4 försök kvar", "Bokningsnumret är nu spärrat i 30 minuter."),
+    ],
+)
+def test_the_tries_left_are_said_in_each_language(client, booked, language, tries_left, locked):
+    key, pin = booked["reservation_key"], wrong_pin(booked["pin"])
+    messages = [
+        lookup(client, key, pin, language=language).json["error"]["message"] for _ in range(5)
+    ]
+    assert tries_left in messages[0]
+    assert messages[-1].endswith(locked)
+
+
+def test_the_pdf_form_says_the_tries_left_too(client, booked):
+    page = client.get("/booking/manage?lang=en")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    wrong = client.post(
+        "/booking/confirmation.pdf?lang=en",
+        data={
+            "reservation_key": booked["reservation_key"],
+            "pin": wrong_pin(booked["pin"]),
+            "csrf_token": token,
+        },
+    )
+    assert wrong.status_code == 404
+    assert b"You have 4 tries left before the reservation key is locked." in wrong.data
 
 
 def test_unknown_keys_lock_the_same_way(client, config):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 
@@ -11,16 +10,6 @@ from shared.accounts.users import authenticate
 from shared.cli.commands import DEMO_USERS, main
 from shared.storage.connections import connect
 from shared.storage.migrations import MIGRATIONS
-from tests.conftest import PROJECT_ROOT
-
-
-@pytest.fixture
-def config_path(tmp_path, monkeypatch):
-    """A copy of the demo config.toml, with JONO_DATABASE pointing into the temporary folder."""
-    path = tmp_path / "config.toml"
-    shutil.copy(PROJECT_ROOT / "config.toml", path)
-    monkeypatch.setenv("JONO_DATABASE", str(tmp_path / "cli.db"))
-    return path
 
 
 def account_names(tmp_path) -> list[tuple[str, str]]:
@@ -78,10 +67,11 @@ def test_users_add_reads_the_password_from_stdin(config_path, tmp_path, monkeypa
 
 def test_users_list(config_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("password-of-ville\n"))
-    assert main(["--config", str(config_path), "users", "add", "ville"]) == 0
+    command = ["--config", str(config_path), "users", "add", "ville", "--service-points", "tampere"]
+    assert main(command) == 0
     capsys.readouterr()
     assert main(["users", "list", "--config", str(config_path)]) == 0
-    assert capsys.readouterr().out.splitlines() == ["ville\tclerk"]
+    assert capsys.readouterr().out.splitlines() == ["ville\tclerk\ttampere\tenabled"]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +85,8 @@ def test_users_add_refuses_bad_accounts(
     config_path, tmp_path, monkeypatch, capsys, name, password, code
 ):
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    assert main(["--config", str(config_path), "users", "add", name]) == 1
+    command = ["--config", str(config_path), "users", "add", name, "--service-points", "all"]
+    assert main(command) == 1
     assert code in capsys.readouterr().err
     assert account_names(tmp_path) == []
 
@@ -103,7 +94,9 @@ def test_users_add_refuses_bad_accounts(
 def test_users_add_refuses_a_taken_name(config_path, monkeypatch, capsys):
     for _ in range(2):
         monkeypatch.setattr("sys.stdin", io.StringIO("password-of-ville\n"))
-        status = main(["--config", str(config_path), "users", "add", "ville"])
+        status = main(
+            ["--config", str(config_path), "users", "add", "ville", "--service-points", "helsinki"]
+        )
     assert status == 1
     assert "username_taken" in capsys.readouterr().err
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CLERK_PASSWORD, count_rows
+from tests.conftest import CLERK_PASSWORD, count_rows, log_in
 
 URGENT_ANSWERS = {
     "matter": "residence_permit",
@@ -15,12 +15,16 @@ URGENT_ANSWERS = {
 
 
 @pytest.fixture
-def issue_number(client):
-    """Issue an urgent number through the kiosk API; return its JSON."""
+def issue_number(client, pair_kiosk):
+    """Issue an urgent number through the kiosk API (a paired kiosk of each service point);
+    return its JSON."""
     issued = []
+    kiosks = {"helsinki": client}
 
     def issue(service_point: str = "helsinki", answers=None):
-        response = client.post(
+        if service_point not in kiosks:
+            kiosks[service_point] = pair_kiosk(service_point)
+        response = kiosks[service_point].post(
             f"/api/v1/service-points/{service_point}/tickets",
             json={
                 "answers": answers or URGENT_ANSWERS,
@@ -41,7 +45,7 @@ def logged_in(app, db, clock):
 
     add_user(db, "noora", CLERK_PASSWORD, "clerk", clock.now())
     clerk = app.test_client()
-    response = clerk.post("/api/v1/session", json={"username": "noora", "password": CLERK_PASSWORD})
+    response = log_in(clerk, "noora")
     assert response.status_code == 200
     return clerk
 
@@ -56,12 +60,19 @@ def test_login_clerk(app, db, clock):
 
     add_user(db, "noora", CLERK_PASSWORD, "admin", clock.now())
     clerk = app.test_client()
-    response = clerk.post("/api/v1/session", json={"username": "noora", "password": CLERK_PASSWORD})
+    response = log_in(clerk, "noora")
     assert response.status_code == 200
-    assert response.json == {"username": "noora", "role": "admin"}
+    answer = response.json
+    token = answer.pop("csrf_token")
+    assert answer == {
+        "username": "noora",
+        "role": "admin",
+        "service_points": ["helsinki", "tampere"],
+    }
     state = clerk.get("/api/v1/counter")
     assert state.status_code == 200
-    assert state.json["clerk"] == {"username": "noora", "role": "admin"}
+    assert state.json["clerk"] == answer
+    assert state.json["csrf_token"] == token
     assert state.json["counter"] is None
 
 
@@ -70,7 +81,7 @@ def test_login_clerk(app, db, clock):
 )
 def test_wrong_credentials(logged_in, app, username, password):
     stranger = app.test_client()
-    response = stranger.post("/api/v1/session", json={"username": username, "password": password})
+    response = log_in(stranger, username, password)
     assert response.status_code == 401
     assert response.json["error"]["code"] == "wrong_credentials"
     assert stranger.get("/api/v1/counter").status_code == 401

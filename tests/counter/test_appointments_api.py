@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import time
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from printers.printer_config import parse_printer_config
 from shared.appointments.booking import find_appointment_by_key
 from shared.appointments.reservation_keys import normalize_reservation_key
+from shared.errors import DomainError
+from shared.queue.check_in import book_offered_appointment
 from tests.appointment_helpers import count_booking_rows, local
 from tests.conftest import count_rows
 
@@ -186,6 +189,7 @@ def test_an_urgent_walk_in_is_offered_the_earliest_free_time_today(client):
     result = triage(client)
     assert result["outcome"] == "urgent_ticket"
     offer = result["appointment_offer"]
+    assert offer.pop("offer_token")  # what takes it: tests/kiosk/test_offer_tokens.py
     assert offer == {
         "starts_at": "2026-11-30T08:15:00.000000+00:00",
         "date": "2026-11-30",
@@ -224,7 +228,7 @@ def test_taking_the_offer_books_it_and_prints_the_slip(client, db, printer_file)
     offer = triage(client)["appointment_offer"]
     response = client.post(
         "/api/v1/service-points/helsinki/offered-appointments",
-        json={"answers": URGENT, "starts_at": offer["starts_at"], "language": "en"},
+        json={"offer_token": offer["offer_token"], "language": "en"},
     )
     assert response.status_code == 201, response.json
     body = response.json
@@ -252,27 +256,32 @@ def test_declining_the_offer_gives_the_urgent_number(client, db):
 
 
 @pytest.mark.parametrize(
-    ("answers", "starts_at", "code"),
+    ("starts_at", "expiry_month", "code"),
     [
-        (
-            {**URGENT, "found_appointment": True},
-            "2026-11-30T08:15:00+00:00",
-            "not_an_urgent_walk_in",
-        ),
-        ({**URGENT, "party_size": 8}, "2026-11-30T08:15:00+00:00", "not_an_urgent_walk_in"),
-        (URGENT, "2026-12-03T08:15:00+00:00", "slot_not_offered"),  # beyond the offer days
-        (URGENT, "2026-11-30T08:10:00+00:00", "slot_not_offered"),  # not on the grid
-        ({**URGENT, "expiry_month": 11}, "2026-11-30T08:15:00+00:00", "slot_not_offered"),
+        (local(10, 15) + timedelta(days=3), 1, "slot_not_offered"),  # beyond the offer days
+        (local(10, 10), 1, "slot_not_offered"),  # not on the grid
+        (local(10, 15), 11, "slot_not_offered"),  # the document may expire before it
     ],
 )
-def test_times_that_were_not_offered_cannot_be_taken(client, db, answers, starts_at, code):
+def test_times_that_could_not_be_offered_cannot_be_booked(
+    db, config, clock, starts_at, expiry_month, code
+):
+    """The domain checks the time again, whatever a (genuine) offer token said."""
     rows = all_rows(db)
-    response = client.post(
-        "/api/v1/service-points/helsinki/offered-appointments",
-        json={"answers": answers, "starts_at": starts_at, "language": "en"},
-    )
-    assert response.status_code == 409, response.json
-    assert response.json["error"]["code"] == code
+    with pytest.raises(DomainError) as refused:
+        book_offered_appointment(
+            db,
+            config,
+            service_point_id="helsinki",
+            category="residence_permit",
+            party_size=1,
+            expiry_year=2026 if expiry_month == 11 else 2027,
+            expiry_month=expiry_month,
+            starts_at=starts_at,
+            language="en",
+            now=clock.now(),
+        )
+    assert refused.value.code == code
     assert all_rows(db) == rows
 
 

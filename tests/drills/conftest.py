@@ -9,6 +9,7 @@ from tests.e2e.conftest import (  # noqa: F401  (fixtures are found by name)
     http,
     issue_ticket,
     jono_server,
+    kiosk_session,
     live_client,
     live_server,
     urgent_expiry,

@@ -26,31 +26,32 @@ TICKETS_AFTER_RESTART = 10
 class Kiosk(threading.Thread):
     """Issues numbers one after another until told to stop, noting what it was answered."""
 
-    def __init__(self, base_url: str, stop: threading.Event):
+    def __init__(self, base_url: str, stop: threading.Event, session: requests.Session):
         super().__init__(daemon=True)
         self.base_url = base_url
         self.stop = stop
+        self.session = session  # paired: its idempotency keys are its own
         self.answered: list[dict] = []  # 2xx answers: the numbers customers were given
         self.unanswered_keys: list[str] = []  # requests the crash cut off
 
     def run(self) -> None:
         deadline = time.monotonic() + BURST_LIMIT_SECONDS
-        with requests.Session() as session:
-            while not self.stop.is_set() and time.monotonic() < deadline:
-                key = str(uuid.uuid4())
-                try:
-                    response = session.post(
-                        f"{self.base_url}/api/v1/service-points/helsinki/tickets",
-                        json=urgent_ticket_body("fi", key),
-                        timeout=5,
-                    )
-                except requests.RequestException:
-                    self.unanswered_keys.append(key)
-                    continue
-                if 200 <= response.status_code < 300:
-                    self.answered.append(response.json())
-                else:
-                    self.unanswered_keys.append(key)
+        # The session outlives the burst: the kiosk retries with it after the restart.
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            key = str(uuid.uuid4())
+            try:
+                response = self.session.post(
+                    f"{self.base_url}/api/v1/service-points/helsinki/tickets",
+                    json=urgent_ticket_body("fi", key),
+                    timeout=5,
+                )
+            except requests.RequestException:
+                self.unanswered_keys.append(key)
+                continue
+            if 200 <= response.status_code < 300:
+                self.answered.append(response.json())
+            else:
+                self.unanswered_keys.append(key)
 
 
 def stored_tickets(database: Path) -> list[tuple[int, str, str]]:
@@ -70,7 +71,10 @@ def test_a_killed_server_loses_no_answered_number_and_reuses_none(
     counter.connect()
 
     stop = threading.Event()
-    kiosks = [Kiosk(jono_server.url, stop) for _ in range(KIOSK_THREADS)]
+    kiosks = [
+        Kiosk(jono_server.url, stop, jono_server.pair(requests.Session(), "helsinki"))
+        for _ in range(KIOSK_THREADS)
+    ]
     for kiosk in kiosks:
         kiosk.start()
     deadline = time.monotonic() + BURST_LIMIT_SECONDS
@@ -85,7 +89,7 @@ def test_a_killed_server_loses_no_answered_number_and_reuses_none(
         assert not kiosk.is_alive()
 
     answered = [ticket for kiosk in kiosks for ticket in kiosk.answered]
-    unanswered_keys = [key for kiosk in kiosks for key in kiosk.unanswered_keys]
+    unanswered = [(kiosk, key) for kiosk in kiosks for key in kiosk.unanswered_keys]
     assert len({ticket["number"] for ticket in answered}) == len(answered)
 
     stored = {ticket_id: number for ticket_id, number, _ in stored_tickets(tmp_path / "jono.db")}
@@ -101,34 +105,33 @@ def test_a_killed_server_loses_no_answered_number_and_reuses_none(
         assert {ticket["number"] for ticket in answered} <= waiting
 
     # A kiosk retrying a request the crash cut off gets one number for it, old or new.
-    with requests.Session() as session:
-        retried = []
-        for key in unanswered_keys[:TICKETS_AFTER_RESTART]:
-            response = session.post(
-                f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
-                json=urgent_ticket_body("fi", key),
-                timeout=10,
-            )
-            assert response.status_code in (200, 201), response.text
-            retried.append(response.json())
-        again = (
-            session.post(
-                f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
-                json=urgent_ticket_body("fi", unanswered_keys[0]),
-                timeout=10,
-            )
-            if unanswered_keys
-            else None
+    retried = []
+    for kiosk, key in unanswered[:TICKETS_AFTER_RESTART]:
+        response = kiosk.session.post(
+            f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
+            json=urgent_ticket_body("fi", key),
+            timeout=10,
         )
-        fresh = []
-        for _ in range(TICKETS_AFTER_RESTART):
-            response = session.post(
-                f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
-                json=urgent_ticket_body("fi"),
-                timeout=10,
-            )
-            assert response.status_code == 201, response.text
-            fresh.append(response.json())
+        assert response.status_code in (200, 201), response.text
+        retried.append(response.json())
+    again = (
+        unanswered[0][0].session.post(
+            f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
+            json=urgent_ticket_body("fi", unanswered[0][1]),
+            timeout=10,
+        )
+        if unanswered
+        else None
+    )
+    fresh = []
+    for _ in range(TICKETS_AFTER_RESTART):
+        response = kiosks[0].session.post(
+            f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
+            json=urgent_ticket_body("fi"),
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+        fresh.append(response.json())
     if again is not None:
         assert again.status_code == 200
         assert again.json()["id"] == retried[0]["id"]
@@ -144,12 +147,13 @@ def test_a_killed_server_loses_no_answered_number_and_reuses_none(
 
     # The live clients follow the new numbers as they are issued (events of the numbers above
     # may still be on their way, so read up to this one).
-    with requests.Session() as session:
-        response = session.post(
-            f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
-            json=urgent_ticket_body("fi"),
-            timeout=10,
-        )
+    response = kiosks[0].session.post(
+        f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
+        json=urgent_ticket_body("fi"),
+        timeout=10,
+    )
+    for kiosk in kiosks:
+        kiosk.session.close()
     assert response.status_code == 201
     for client in (display, counter):
         numbers = []

@@ -25,6 +25,10 @@ import pytest
 import requests
 import socketio
 
+from shared.accounts.kiosks import add_kiosk
+from shared.clock import SystemClock
+from shared.config import load_config
+from shared.storage.connections import connect
 from tests.live_state import PageState
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -32,10 +36,12 @@ JONO = PROJECT_ROOT / ".venv" / "bin" / "jono"
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CLERK = "clerk1"
 CLERK_PASSWORD = "e2e-clerk-password"
+ALL_POINTS = "helsinki,tampere"  # the demo's service points, for `jono users add --service-points`
 EVENT_TIMEOUT_SECONDS = 10
 START_TIMEOUT_SECONDS = 20
 STOP_TIMEOUT_SECONDS = 15
 REDIS_START_SECONDS = 10
+LIVE_KIOSK_BURST = 1_000_000
 ALL_DAYS_OPEN = (
     "opening_hours = { "
     + ", ".join(
@@ -62,6 +68,12 @@ def always_open_config(text: str) -> str:
     # Holidays would close the appointment calendar on the days the tests happen to run.
     text, replaced = re.subn(r"(?m)^closed_days = \[.*\]", "closed_days = []", text)
     assert replaced >= 1, "expected appointments.closed_days in config.toml"
+    # Drills and benchmarks tap their kiosks far faster than people do; the human pace itself
+    # is tested in tests/kiosk/test_kiosk_pace.py.
+    text, replaced = re.subn(
+        r"(?m)^kiosk_ticket_burst = \d+", f"kiosk_ticket_burst = {LIVE_KIOSK_BURST}", text
+    )
+    assert replaced == 1, "expected rules.kiosk_ticket_burst in config.toml"
     return text
 
 
@@ -140,6 +152,7 @@ class LiveServer:
     """One `jono serve` subprocess, which can stop and start again on the same port and data."""
 
     serve_options: tuple[str, ...] = ()  # more `jono serve` options
+    running_at: dict[str, LiveServer] = {}  # every server started, by its URL
 
     def __init__(
         self,
@@ -163,6 +176,7 @@ class LiveServer:
         }
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        self.kiosks = 0  # paired so far, for their names
 
     def prepare(self) -> None:
         """Write the always-open config, create the database and the clerk account."""
@@ -175,10 +189,13 @@ class LiveServer:
                 text = text.replace("[deployment]\n", f"[deployment]\n{line}\n", 1)
         self.config_path.write_text(text, encoding="utf-8")
         self.run_command("init-db")
-        self.run_command("users", "add", CLERK, "--role", "clerk", stdin=CLERK_PASSWORD + "\n")
+        self.run_command(
+            "users", "add", CLERK, "--service-points", ALL_POINTS, stdin=CLERK_PASSWORD + "\n"
+        )
 
-    def run_command(self, *arguments: str, stdin: str | None = None) -> None:
-        """Run one `jono` subcommand to completion; fail with its output if it fails."""
+    def run_command(self, *arguments: str, stdin: str | None = None) -> str:
+        """Run one `jono` subcommand to completion and return its output; fail with its output
+        if it fails."""
         result = subprocess.run(
             [str(JONO), *arguments, "--config", str(self.config_path)],
             cwd=self.directory,
@@ -191,6 +208,35 @@ class LiveServer:
         assert result.returncode == 0, (
             f"jono {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}"
         )
+        return result.stdout
+
+    def pairing_address(self, service_point: str = "helsinki", name: str = "") -> str:
+        """A one-time pairing address of a new kiosk, as `jono kiosks add` prints it (made
+        here, in the server's database, to spare a process start per kiosk: the command itself
+        is tested in tests/cli/test_kiosk_commands.py)."""
+        self.kiosks += 1
+        config = load_config(self.config_path)
+        database = connect(self.environment["JONO_DATABASE"])
+        try:
+            pairing = add_kiosk(
+                database, config, service_point, name or f"Kiosk {self.kiosks}", SystemClock().now()
+            )
+        finally:
+            database.close()
+        return f"{self.url}/kiosk/pair/{pairing.code}"
+
+    @classmethod
+    def serving(cls, url: str) -> LiveServer:
+        """The running LiveServer at `url` (benchmarks pair their kiosks through it)."""
+        return cls.running_at[url]
+
+    def pair(self, session: requests.Session, service_point: str = "helsinki") -> requests.Session:
+        """Pair a requests session as a kiosk of the service point; returns it."""
+        response = session.post(
+            self.pairing_address(service_point), allow_redirects=False, timeout=10
+        )
+        assert response.status_code == 302, response.text
+        return session
 
     def log_paths(self) -> tuple[Path, Path]:
         """Where this start's stdout and stderr go (a file each, so no pipe can fill up)."""
@@ -202,6 +248,7 @@ class LiveServer:
     def start(self) -> None:
         """Start `jono serve` and wait until the API answers; fail with its stderr otherwise."""
         self.starts += 1
+        LiveServer.running_at[self.url] = self
         out_path, err_path = self.log_paths()
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             self.process = subprocess.Popen(
@@ -311,10 +358,32 @@ def live_server(jono_server):
 
 
 @pytest.fixture
-def http():
-    """A requests session for a kiosk (no login), closed afterwards."""
+def http(jono_server):
+    """A requests session paired as a kiosk of Helsinki (no login), closed afterwards."""
     with requests.Session() as session:
-        yield session
+        yield jono_server.pair(session, "helsinki")
+
+
+@pytest.fixture
+def kiosk_session(jono_server):
+    """kiosk_session("tampere"): a requests session paired as a kiosk of that service point,
+    one per point, closed afterwards."""
+    sessions: dict[str, requests.Session] = {}
+
+    def make(service_point: str = "helsinki") -> requests.Session:
+        if service_point not in sessions:
+            sessions[service_point] = jono_server.pair(requests.Session(), service_point)
+        return sessions[service_point]
+
+    yield make
+    for session in sessions.values():
+        session.close()
+
+
+@pytest.fixture
+def pairing_address(jono_server):
+    """pairing_address("tampere"): a one-time address that pairs a browser as a kiosk there."""
+    return jono_server.pairing_address
 
 
 class LiveClient:
@@ -427,13 +496,28 @@ def live_client(live_server):
         client.close()
 
 
-def log_in_clerk(session: requests.Session, base_url: str) -> None:
-    """Log `session` in as clerk1 through the counter API."""
+def try_logging_in(
+    session: requests.Session, base_url: str, username: str = CLERK, password: str = CLERK_PASSWORD
+) -> requests.Response:
+    """Log `session` in as the counter page does (the login's CSRF token first); on success its
+    later requests carry the session's token (X-CSRF-Token). Returns the login's answer."""
+    token = session.get(f"{base_url}/api/v1/session", timeout=10).json()["csrf_token"]
     response = session.post(
         f"{base_url}/api/v1/session",
-        json={"username": CLERK, "password": CLERK_PASSWORD},
+        json={"username": username, "password": password},
+        headers={"X-CSRF-Token": token},
         timeout=10,
     )
+    if response.status_code == 200:
+        session.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return response
+
+
+def log_in_clerk(
+    session: requests.Session, base_url: str, username: str = CLERK, password: str = CLERK_PASSWORD
+) -> None:
+    """Log `session` in as clerk1 (or `username`) through the counter API."""
+    response = try_logging_in(session, base_url, username, password)
     assert response.status_code == 200, response.text
 
 
@@ -446,11 +530,11 @@ def clerk(live_server):
 
 
 @pytest.fixture
-def issue_ticket(live_server, http):
+def issue_ticket(live_server, kiosk_session):
     """Issue an urgent number as the kiosk does: issue_ticket("helsinki") -> the API's answer."""
 
     def issue(service_point: str = "helsinki", language: str = "sv") -> dict:
-        response = http.post(
+        response = kiosk_session(service_point).post(
             f"{live_server}/api/v1/service-points/{service_point}/tickets",
             json=urgent_ticket_body(language),
             timeout=10,

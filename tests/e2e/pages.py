@@ -47,13 +47,26 @@ def record_errors(page: Page, errors: list[str], name: str) -> None:
     page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
 
 
-def open_page(browser: Browser, errors: list[str], name: str, url: str) -> Page:
+def open_page(
+    browser: Browser, errors: list[str], name: str, url: str, pairing: str | None = None
+) -> Page:
     """Open `url` in a fresh context on the screen of `name` (display, kiosk or counter);
-    its script errors go to `errors`, marked with `name`."""
+    its script errors go to `errors`, marked with `name`. A kiosk is first paired through its
+    `pairing` address, as a kiosk screen is."""
     page = browser.new_context(viewport=VIEWPORTS[name]).new_page()
     record_errors(page, errors, name)
+    if pairing:
+        pair_screen(page, pairing)
     page.goto(url)
     return page
+
+
+def pair_screen(page: Page, pairing: str) -> None:
+    """Open a kiosk's one-time pairing address and press Pair: the page's browser is a kiosk."""
+    page.goto(pairing)
+    with page.expect_navigation():
+        page.click("#pair-this-screen")
+    assert "/kiosk/" in page.url and "/pair/" not in page.url, page.url
 
 
 def seat_clerk(page: Page, credentials: tuple[str, str], service_point: str, counter: int) -> None:

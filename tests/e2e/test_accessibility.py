@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, urgent_ticket_body
-from tests.e2e.pages import chromium, seat_clerk
+from tests.e2e.pages import chromium, pair_screen, seat_clerk
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -22,15 +22,22 @@ MINIMUM_TARGET_PIXELS = 44
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """One `jono serve` for this module: these tests mostly look, so they may share it."""
+def jono_server(tmp_path_factory):
+    """One `jono serve` for this module: these tests mostly look, so they may share it (the
+    kiosk fixtures of tests/e2e/conftest.py pair with this one)."""
     server = LiveServer(tmp_path_factory.mktemp("accessibility"))
     server.prepare()
     server.start()
     try:
-        yield server.url
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(jono_server):
+    """The module's server's address."""
+    return jono_server.url
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +105,7 @@ def visible_screen(page: Page) -> str:
 
 
 def test_kiosk_screens_have_large_targets_and_no_serious_axe_violations(
-    live_server, new_page, urgent_expiry
+    live_server, new_page, urgent_expiry, pairing_address
 ):
     """Walk every kiosk screen on the way to a number and the other outcomes."""
     year, month = urgent_expiry
@@ -109,6 +116,7 @@ def test_kiosk_screens_have_large_targets_and_no_serious_axe_violations(
         checked[screen] = (small_buttons(page), serious_violations(page))
 
     page = new_page()
+    pair_screen(page, pairing_address("helsinki"))
     page.goto(f"{live_server}/kiosk/helsinki")
     check(page)  # the language choice
     page.click("#lang-en")
@@ -171,6 +179,21 @@ def test_pages_have_no_serious_axe_violations(live_server, new_page, path):
     assert serious_violations(page) == []
 
 
+def test_the_pairing_pages_have_no_serious_axe_violations(live_server, new_page, pairing_address):
+    """What an unpaired screen shows, the pairing page, and an address used up."""
+    page = new_page()
+    assert page.goto(f"{live_server}/kiosk/helsinki").status == 403
+    expect(page.locator("#kiosk-not-paired")).to_be_visible()
+    assert serious_violations(page) == []
+    address = pairing_address("helsinki")
+    page.goto(address)
+    assert serious_violations(page) == []
+    assert small_buttons(page) == []
+    pair_screen(page, address)
+    assert page.goto(address).status == 404
+    assert serious_violations(page) == []
+
+
 def test_counter_at_work_has_no_serious_axe_violations(
     live_server, new_page, clerk_credentials, issue_ticket
 ):
@@ -201,11 +224,12 @@ def test_phone_pages_have_no_serious_axe_violations(live_server, new_page, http,
 
 
 def test_read_aloud_speaks_the_ticket_screen_in_the_chosen_language(
-    live_server, new_page, urgent_expiry
+    live_server, new_page, urgent_expiry, pairing_address
 ):
     """The button asks the server for the screen by name; the answer is that screen as WAV."""
     year, month = urgent_expiry
     page = new_page()
+    pair_screen(page, pairing_address("helsinki"))
     page.goto(f"{live_server}/kiosk/helsinki?lang=sv")
     with page.expect_response(lambda r: "/api/v1/speech/kiosk/matter" in r.url) as matter:
         page.click("#read-aloud")

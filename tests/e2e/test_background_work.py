@@ -36,11 +36,13 @@ class PrintingServer(LiveServer):
         )
 
 
-def print_status_becomes(server: LiveServer, ticket: dict, wanted: str) -> None:
+def print_status_becomes(
+    kiosk: requests.Session, server: LiveServer, ticket: dict, wanted: str
+) -> None:
     """Wait until the kiosk's print status of `ticket` is `wanted`; fail after the deadline."""
     deadline = time.monotonic() + DEADLINE_SECONDS
     while True:
-        response = requests.get(
+        response = kiosk.get(
             f"{server.url}/api/v1/tickets/{ticket['id']}/print-status",
             params={"token": ticket["status_token"]},
             timeout=10,
@@ -61,14 +63,15 @@ def printer_port():
 
 def test_the_print_worker_prints_and_reports_under_the_gevent_worker(tmp_path, printer_port):
     with PrinterListener(port=printer_port) as printer:
-        with running(PrintingServer(tmp_path, printer_port)) as server:
-            issued = requests.post(
+        with running(PrintingServer(tmp_path, printer_port)) as server, requests.Session() as kiosk:
+            server.pair(kiosk, "helsinki")
+            issued = kiosk.post(
                 f"{server.url}/api/v1/service-points/helsinki/tickets",
                 json=urgent_ticket_body("fi"),
                 timeout=10,
             ).json()
             assert issued["print_status"] == "queued"
-            print_status_becomes(server, issued, "printed")
+            print_status_becomes(kiosk, server, issued, "printed")
             # Besides the slip the printer gets the health check's status query (DLE EOT).
             slips = [job for job in printer.wait_for_jobs(1) if not job.startswith(b"\x10")]
             deadline = time.monotonic() + DEADLINE_SECONDS
@@ -78,12 +81,12 @@ def test_the_print_worker_prints_and_reports_under_the_gevent_worker(tmp_path, p
             assert slips and issued["number"] in decode(slips[0]).words
 
             printer.stop()  # the printer is switched off: the next slip fails and says so
-            second = requests.post(
+            second = kiosk.post(
                 f"{server.url}/api/v1/service-points/helsinki/tickets",
                 json=urgent_ticket_body("fi"),
                 timeout=10,
             ).json()
-            print_status_becomes(server, second, "failed")
+            print_status_becomes(kiosk, server, second, "failed")
             snapshot = requests.get(
                 f"{server.url}/api/v1/service-points/helsinki/snapshot", timeout=10
             ).json()

@@ -10,7 +10,7 @@ from tests.e2e.pages import WAIT_MILLISECONDS, chromium, open_page, seat_clerk, 
 
 
 def test_a_walk_in_gets_a_number_in_swedish_and_the_display_shows_its_call(
-    live_server, clerk_credentials, urgent_expiry, tmp_path
+    live_server, clerk_credentials, urgent_expiry, tmp_path, pairing_address
 ):
     """Kiosk in Swedish gives a number; the clerk at counter 3 calls it; the display shows it."""
     expect.set_options(timeout=WAIT_MILLISECONDS)
@@ -19,7 +19,13 @@ def test_a_walk_in_gets_a_number_in_swedish_and_the_display_shows_its_call(
         display = open_page(browser, errors, "display", f"{live_server}/display/helsinki")
         expect(display.locator("#current-number")).to_have_text("–")
 
-        kiosk = open_page(browser, errors, "kiosk", f"{live_server}/kiosk/helsinki")
+        kiosk = open_page(
+            browser,
+            errors,
+            "kiosk",
+            f"{live_server}/kiosk/helsinki",
+            pairing=pairing_address("helsinki"),
+        )
         kiosk.click("#lang-sv")
         kiosk.wait_for_url(re.compile(r"/kiosk/helsinki\?lang=sv$"))
         expect(kiosk.locator("html")).to_have_attribute("lang", "sv")

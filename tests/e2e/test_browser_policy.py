@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from tests.e2e.pages import chromium
+from tests.e2e.pages import chromium, pair_screen
 
 PAGES = ["/kiosk/helsinki", "/kiosk/helsinki?lang=sv", "/counter", "/display/helsinki"]
 SETTLE_MILLISECONDS = 1000
 
 
-def test_kiosk_counter_and_display_raise_no_policy_violations(live_server):
+def test_kiosk_counter_and_display_raise_no_policy_violations(live_server, pairing_address):
     violations: list[str] = []
     with chromium() as browser:
         context = browser.new_context()
+        pairing = context.new_page()
+        pair_screen(pairing, pairing_address("helsinki"))
+        pairing.close()
         for path in PAGES:
             page = context.new_page()
             page.on(

@@ -48,7 +48,7 @@ def book_soon(http, live_server) -> dict:
 
 
 def test_an_appointment_is_checked_in_at_the_kiosk_and_called_to_a_counter(
-    live_server, http, clerk_credentials, tmp_path
+    live_server, http, clerk_credentials, tmp_path, pairing_address
 ):
     expect.set_options(timeout=WAIT_MILLISECONDS)
     appointment = book_soon(http, live_server)
@@ -57,7 +57,13 @@ def test_an_appointment_is_checked_in_at_the_kiosk_and_called_to_a_counter(
         display = open_page(browser, errors, "display", f"{live_server}/display/tampere")
         expect(display.locator("#current-number")).to_have_text("–")
 
-        kiosk = open_page(browser, errors, "kiosk", f"{live_server}/kiosk/tampere?lang=en")
+        kiosk = open_page(
+            browser,
+            errors,
+            "kiosk",
+            f"{live_server}/kiosk/tampere?lang=en",
+            pairing=pairing_address("tampere"),
+        )
         kiosk.click("#have-appointment")
         expect(kiosk.locator("#check-in-key")).to_be_focused()
         for character in appointment["reservation_key"]:  # the on-screen keyboard, dash too

@@ -18,7 +18,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import log_in_clerk, urgent_ticket_body
-from tests.e2e.pages import WAIT_MILLISECONDS, chromium, seat_clerk
+from tests.e2e.pages import WAIT_MILLISECONDS, chromium, pair_screen, seat_clerk
 
 # What a lobby display's Chromium runs with: announcements need no touch to start.
 AUTOPLAY = "--autoplay-policy=no-user-gesture-required"
@@ -61,12 +61,20 @@ def open_page(browser):
     """Open a page in a fresh context; fails the test on any uncaught script error."""
     contexts, errors = [], []
 
-    def make(url: str, width: int = 1920, height: int = 1080, name: str = "page") -> Page:
+    def make(
+        url: str,
+        width: int = 1920,
+        height: int = 1080,
+        name: str = "page",
+        pairing: str | None = None,
+    ) -> Page:
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         context.add_init_script(RECORD_AUDIO)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{name}: {error}"))
+        if pairing:  # a kiosk screen is paired first
+            pair_screen(page, pairing)
         page.goto(url)
         return page
 
@@ -109,9 +117,9 @@ def counter_page(open_page, base_url: str, credentials, counter: int) -> Page:
     return page
 
 
-def issue(base_url: str, language: str = "en") -> dict:
-    """Issue an urgent number through the kiosk API."""
-    response = requests.post(
+def issue(kiosk: requests.Session, base_url: str, language: str = "en") -> dict:
+    """Issue an urgent number through the kiosk API, from a paired kiosk's session."""
+    response = kiosk.post(
         f"{base_url}/api/v1/service-points/helsinki/tickets",
         json=urgent_ticket_body(language),
         timeout=10,
@@ -136,7 +144,7 @@ def wait_for(page: Page, condition, seconds: float = 10.0, what: str = "conditio
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_kiosk_counter_display_and_phone_in_each_language(
-    live_server, open_page, clerk_credentials, urgent_expiry, language
+    live_server, open_page, clerk_credentials, urgent_expiry, language, pairing_address
 ):
     """A walk-in takes a number in `language`, follows it on the phone, and is called."""
     year, month = urgent_expiry
@@ -145,7 +153,13 @@ def test_kiosk_counter_display_and_phone_in_each_language(
     speech_requests(display, audio)
     expect(display.locator("body")).to_have_attribute("data-live", "connected")
 
-    kiosk = open_page(f"{live_server}/kiosk/helsinki?lang={language}", 1080, 1920, "kiosk")
+    kiosk = open_page(
+        f"{live_server}/kiosk/helsinki?lang={language}",
+        1080,
+        1920,
+        "kiosk",
+        pairing=pairing_address("helsinki"),
+    )
     kiosk.click('[data-matter="residence_permit"]')
     kiosk.click(f'[data-year="{year}"]')
     kiosk.click(f'[data-month="{month}"]')
@@ -190,7 +204,7 @@ def test_kiosk_counter_display_and_phone_in_each_language(
 
 
 def test_announcements_queue_in_order_without_overlap_and_recalls_repeat(
-    live_server, open_page, clerk
+    live_server, open_page, clerk, http
 ):
     """Two quick calls and a recall: three announcements, one after another, never twice."""
     display = open_page(f"{live_server}/display/helsinki", name="display")
@@ -206,7 +220,7 @@ def test_announcements_queue_in_order_without_overlap_and_recalls_repeat(
         ),
     )
     expect(display.locator("body")).to_have_attribute("data-live", "connected")
-    first, second = issue(live_server)["number"], issue(live_server)["number"]
+    first, second = issue(http, live_server)["number"], issue(http, live_server)["number"]
     assert clerk.put(
         f"{live_server}/api/v1/counter", json={"service_point": "helsinki", "counter": 2}
     ).ok
@@ -250,11 +264,11 @@ def test_announcements_queue_in_order_without_overlap_and_recalls_repeat(
 
 
 def test_display_counter_and_phone_keep_up_across_a_server_restart(
-    jono_server, open_page, clerk_credentials
+    jono_server, open_page, clerk_credentials, http
 ):
     """After a restart every page is current again within 5 s, with no reload and no repeats."""
     base = jono_server.url
-    mine = issue(base)
+    mine = issue(http, base)
     display = open_page(f"{base}/display/helsinki", name="display")
     audio: list = []
     speech_requests(display, audio)
@@ -284,7 +298,7 @@ def test_display_counter_and_phone_keep_up_across_a_server_restart(
         expect(display.locator("#current-counter")).to_have_text("6")
         expect(phone.locator("#called-alert")).to_be_visible(timeout=RECONNECT_MILLISECONDS)
         expect(phone.locator("#alert-text")).to_contain_text("6")
-        late = issue(base)  # the counter's queue list follows too
+        late = issue(http, base)  # the counter's queue list follows too
         expect(counter.locator("#queue-list")).to_contain_text(
             late["number"], timeout=RECONNECT_MILLISECONDS
         )
@@ -297,9 +311,9 @@ def test_display_counter_and_phone_keep_up_across_a_server_restart(
     assert loads["display"] == 0, "the display reloaded"
 
 
-def test_a_phone_page_sees_its_own_call_only(live_server, open_page, clerk):
+def test_a_phone_page_sees_its_own_call_only(live_server, open_page, clerk, http):
     """Someone else's call changes the place in the queue; only its own call raises the alert."""
-    other, mine = issue(live_server), issue(live_server)
+    other, mine = issue(http, live_server), issue(http, live_server)
     phone = open_page(f"{live_server}/t/{mine['status_token']}?lang=en", 390, 844, "phone")
     expect(phone.locator("#people-ahead")).to_have_text("1")
     expect(phone.locator("body")).to_have_attribute("data-live", "connected")
@@ -340,7 +354,7 @@ def test_a_phone_page_sees_its_own_call_only(live_server, open_page, clerk):
 
 
 def test_display_falls_back_to_long_polling_when_websockets_are_blocked(
-    live_server, browser, clerk
+    live_server, browser, clerk, http
 ):
     """A proxy that refuses WebSockets: the display still gets every call live, over HTTP."""
     context = browser.new_context(viewport={"width": 1080, "height": 1920})
@@ -355,7 +369,7 @@ def test_display_falls_back_to_long_polling_when_websockets_are_blocked(
         expect(display.locator("body")).to_have_attribute(
             "data-live", "connected", timeout=WAIT_MILLISECONDS
         )
-        ticket = issue(live_server)
+        ticket = issue(http, live_server)
         assert clerk.put(
             f"{live_server}/api/v1/counter", json={"service_point": "helsinki", "counter": 1}
         ).ok

@@ -38,7 +38,7 @@ def test_five_hundred_open_sockets_leave_the_kiosks_and_counters_answering(jono_
             f"{jono_server.url}/api/v1/service-points/helsinki/snapshot",
             timeout=ANSWER_TIMEOUT_SECONDS,
         )
-        ticket = requests.post(
+        ticket = jono_server.pair(requests.Session(), "helsinki").post(
             f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
             json=urgent_ticket_body(),
             timeout=ANSWER_TIMEOUT_SECONDS,

@@ -38,8 +38,9 @@ def outside():
 
 
 @pytest.fixture
-def server(tmp_path, outside):
-    """`jono serve` whose [notifications] point at the loopback servers, polling quickly."""
+def jono_server(tmp_path, outside):
+    """`jono serve` whose [notifications] point at the loopback servers, polling quickly (the
+    kiosk fixtures of tests/e2e/conftest.py pair with this one)."""
     smtp, gateway = outside
     live = LiveServer(tmp_path)
     live.prepare()
@@ -53,6 +54,12 @@ def server(tmp_path, outside):
     live.stop()
 
 
+@pytest.fixture
+def server(jono_server):
+    """The live server of this module."""
+    return jono_server
+
+
 def wait_for(condition, seconds: float = 15.0) -> None:
     """Wait until the condition holds (the server's sender works on its own)."""
     deadline = time.monotonic() + seconds
@@ -61,7 +68,7 @@ def wait_for(condition, seconds: float = 15.0) -> None:
         time.sleep(0.05)
 
 
-def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, http):
+def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, http, kiosk_session):
     smtp, gateway = outside
     expect.set_options(timeout=WAIT_MILLISECONDS)
     base = server.url
@@ -108,11 +115,17 @@ def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, ht
         expect(rows.nth(1)).to_contain_text("Text message")
         expect(rows.nth(1)).to_contain_text("Sent")
 
-        ahead = http.post(
+        ahead = kiosk_session("tampere").post(
             f"{base}/api/v1/service-points/tampere/tickets", json=urgent_ticket_body("en")
         )
         assert ahead.status_code == 201, ahead.text
-        kiosk = open_page(browser, errors, "kiosk", f"{base}/kiosk/tampere?lang=en")
+        kiosk = open_page(
+            browser,
+            errors,
+            "kiosk",
+            f"{base}/kiosk/tampere?lang=en",
+            pairing=server.pairing_address("tampere"),
+        )
         mine = take_urgent_number(kiosk, "tampere", next_month_expiry()).json()
         expect(kiosk.locator("#ticket-number")).to_have_text(mine["number"])
         kiosk.fill("#turn-near-phone", "040 555 1234")

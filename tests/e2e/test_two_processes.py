@@ -11,11 +11,13 @@ import pytest
 import requests
 
 from tests.e2e.conftest import (
+    ALL_POINTS,
     CLERK,
     CLERK_PASSWORD,
     LiveClient,
     LiveServer,
     RedisServer,
+    log_in_clerk,
     urgent_ticket_body,
 )
 
@@ -74,11 +76,13 @@ def wait_for_relay(servers) -> LiveServer:
 def seated_clerk(server: LiveServer, counter: int) -> requests.Session:
     """A clerk logged in at `server` and seated at a Helsinki counter."""
     session = requests.Session()
-    login = {"username": CLERK if counter == 1 else "clerk2", "password": CLERK_PASSWORD}
-    assert session.post(f"{server.url}/api/v1/session", json=login, timeout=10).ok
+    log_in_clerk(session, server.url, CLERK if counter == 1 else "clerk2", CLERK_PASSWORD)
     seat = {"service_point": "helsinki", "counter": counter}
     assert session.put(f"{server.url}/api/v1/counter", json=seat, timeout=10).ok
     return session
+
+
+KIOSKS: dict[LiveServer, requests.Session] = {}  # a paired kiosk session per live server
 
 
 def events_until(client: LiveClient, sequence: int) -> list[dict]:
@@ -90,8 +94,10 @@ def events_until(client: LiveClient, sequence: int) -> list[dict]:
 
 
 def issue(server: LiveServer) -> dict:
-    """An urgent number from `server`'s kiosk API."""
-    response = requests.post(
+    """An urgent number from `server`'s kiosk API (a kiosk paired once per server)."""
+    if server not in KIOSKS:
+        KIOSKS[server] = server.pair(requests.Session(), "helsinki")
+    response = KIOSKS[server].post(
         f"{server.url}/api/v1/service-points/helsinki/tickets",
         json=urgent_ticket_body(),
         timeout=10,
@@ -102,7 +108,9 @@ def issue(server: LiveServer) -> dict:
 
 def test_events_from_both_processes_reach_every_client_once_and_in_order(two_servers):
     first, second = two_servers
-    first.run_command("users", "add", "clerk2", "--role", "clerk", stdin=CLERK_PASSWORD + "\n")
+    first.run_command(
+        "users", "add", "clerk2", "--service-points", ALL_POINTS, stdin=CLERK_PASSWORD + "\n"
+    )
     wait_for_relay(two_servers)
     displays = [LiveClient(server.url, "helsinki", ["websocket"], False) for server in two_servers]
     try:

@@ -16,7 +16,7 @@ from shared.appointments.reservation_keys import format_reservation_key
 from shared.queue.ticket_actions import call_next_ticket
 from shared.web.lost_appointments import LostAppointmentSweeper, sweeper_of
 from tests.appointment_helpers import HELSINKI, count_booking_rows, local
-from tests.conftest import CLERK_PASSWORD, count_rows
+from tests.conftest import CLERK_PASSWORD, count_rows, log_in, pair_as_kiosk
 
 CHECK_IN = "/api/v1/service-points/helsinki/check-ins"
 PEOPLE = itertools.count(1)
@@ -263,13 +263,12 @@ def test_the_counter_lists_a_later_days_appointment_once_its_check_in_is_open(db
     app = create_app(wide, clock=clock, testing=True)
     try:
         clock.set(local(15))
-        kiosk = app.test_client()
+        kiosk = pair_as_kiosk(app.test_client(), db, wide, clock.now())
         checked_in = check_in(kiosk, format_reservation_key(tuesday.appointment.reservation_key))
         assert checked_in.status_code == 201, checked_in.json
         add_user(db, "clerk1", CLERK_PASSWORD, "clerk", clock.now())
         clerk = app.test_client()
-        login = {"username": "clerk1", "password": CLERK_PASSWORD}
-        assert clerk.post("/api/v1/session", json=login).status_code == 200
+        assert log_in(clerk, "clerk1").status_code == 200
         seat = {"service_point": "helsinki", "counter": 3}
         assert clerk.put("/api/v1/counter", json=seat).status_code == 200
         response = clerk.get("/api/v1/counter/appointments")
@@ -340,3 +339,37 @@ def test_a_counter_without_the_appointment_queue_keeps_its_order(db, config, iss
         db, config, service_point_id="helsinki", counter_number=1, clerk="clerk1", now=local(10, 20)
     )
     assert outcome.ticket.number == "A001"
+
+
+def test_no_idempotency_key_can_take_or_block_a_check_in(client, pair_kiosk, db, config):
+    """Check-ins were found by the key ``appointment-<id>``: sending that key first blocked the
+    customer's check-in for good. Now a check-in is linked by the appointment's id."""
+    booking = book(db, config, local(10, 30))
+    appointment_id = booking.appointment.id
+    for kiosk in (client, pair_kiosk("helsinki", name="Lobby 2")):
+        squatter = kiosk.post(
+            "/api/v1/service-points/helsinki/tickets",
+            json={
+                "answers": {
+                    "matter": "residence_permit",
+                    "expiry_year": 2027,
+                    "expiry_month": 1,
+                    "found_appointment": False,
+                },
+                "language": "en",
+                "idempotency_key": f"appointment-{appointment_id}",
+            },
+        )
+        assert squatter.status_code == 201, squatter.json  # just an urgent number of its own
+    checked_in = check_in(client, format_reservation_key(booking.appointment.reservation_key))
+    assert checked_in.status_code == 201, checked_in.json
+    ticket = checked_in.json["ticket"]
+    assert ticket["queue"] == "appointment"
+    assert db.execute(
+        "SELECT appointment_id, idempotency_key FROM tickets WHERE id = ?", [ticket["id"]]
+    ).fetchone() == (appointment_id, None)
+    again = check_in(
+        pair_kiosk("helsinki", name="Lobby 3"),
+        format_reservation_key(booking.appointment.reservation_key),
+    )
+    assert (again.status_code, again.json["ticket"]["id"]) == (200, ticket["id"])

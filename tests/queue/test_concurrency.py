@@ -60,6 +60,7 @@ def issue(db, config, now, key=None):
         triage_answers={},
         idempotency_key=key,
         now=now,
+        kiosk="kiosk:1",
     )
 
 

@@ -65,6 +65,19 @@ def test_same_idempotency_key_returns_the_same_ticket_and_no_second_event(issue,
     assert issue(idempotency_key="kiosk-1-interaction-8").ticket.number == "A002"
 
 
+def test_a_key_is_only_looked_up_among_the_tickets_of_its_own_kiosk(issue, db):
+    first = issue(idempotency_key="shared-key-0001", kiosk="kiosk:1")
+    other = issue(idempotency_key="shared-key-0001", kiosk="kiosk:2")
+    assert other.ticket.id != first.ticket.id
+    assert other.ticket.status_token != first.ticket.status_token
+    assert count_rows(db) == {"tickets": 2, "events": 2}
+
+
+def test_a_key_without_a_kiosk_is_a_programming_error(issue):
+    with pytest.raises(ValueError):
+        issue(idempotency_key="no-kiosk-0001", kiosk=None)
+
+
 @pytest.mark.parametrize(
     ("overrides", "code", "status"),
     [

@@ -107,3 +107,37 @@ def test_no_text_messages_without_a_gateway(db, config, clock, issue, client):
     assert response.status_code == 409
     assert response.json["error"]["code"] == "sms_not_available"
     assert "turn-near-phone" not in client.get("/kiosk/helsinki").get_data(as_text=True)
+
+
+def test_only_numbers_of_the_served_countries_and_only_a_few_changes(
+    db, config, clock, issue, client
+):
+    mine = issue().ticket
+    path = f"/api/v1/tickets/{mine.id}/turn-near-phone"
+    for abroad in ("+1 202 555 0147", "00447700900123"):
+        response = client.put(path, json={"token": mine.status_token, "phone": abroad})
+        assert response.status_code == 400, response.json
+        assert response.json["error"]["code"] == "phone_country_not_served"
+        assert response.json["error"]["params"] == {"country_codes": "+358"}
+    assert config.notifications.turn_near_phone_changes == 3
+    for phone in ("0401111111", "0402222222", None):
+        response = client.put(path, json={"token": mine.status_token, "phone": phone})
+        assert response.status_code == 200, response.json
+    assert client.put(path, json={"token": mine.status_token, "phone": None}).status_code == 200
+    fourth = client.put(path, json={"token": mine.status_token, "phone": "0403333333"})
+    assert (fourth.status_code, fourth.json["error"]["code"]) == (429, "phone_changes_used")
+    assert db.execute("SELECT notify_phone FROM tickets WHERE id = ?", [mine.id]).fetchone() == (
+        None,
+    )
+
+
+def test_a_country_list_of_the_office_is_obeyed(db, config, clock, issue, client, app):
+    app.extensions["jono"].config = with_notifications(
+        config, turn_near_country_codes=("+358", "+46")
+    )
+    mine = issue().ticket
+    response = client.put(
+        f"/api/v1/tickets/{mine.id}/turn-near-phone",
+        json={"token": mine.status_token, "phone": "+46 70 123 45 67"},
+    )
+    assert response.status_code == 200, response.json

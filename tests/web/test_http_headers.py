@@ -8,6 +8,7 @@ import pytest
 
 from shared.web.context import PROJECT_ROOT
 from shared.web.http_headers import content_security_policy
+from tests.conftest import log_in
 
 PAGES = ["/", "/kiosk/helsinki", "/display/helsinki", "/counter"]
 OTHER_RESPONSES = [
@@ -75,11 +76,9 @@ def test_the_session_cookie_is_http_only_and_same_site(make_clerk):
     clerk = make_clerk()
     response = clerk.get("/api/v1/counter")
     assert response.status_code == 200
-    login = clerk.post(
-        "/api/v1/session", json={"username": "clerk1", "password": "counter-password"}
-    )
+    login = log_in(clerk, "clerk1")
     cookie = login.headers["Set-Cookie"]
-    assert cookie.startswith("session=")
+    assert cookie.startswith("jono_session=")
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert "httponly" in attributes
     assert re.search(r"(?i)samesite=(lax|strict)", cookie), cookie

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+# The operations of the walk-in side that must be in the document (the public ones and the kiosk's).
 KIOSK_OPERATIONS = {
     "listServicePoints",
     "getQueueSnapshot",
@@ -33,6 +34,7 @@ CLERK_OPERATIONS = {
     "getConfirmationSlip",
     "listTodaysAppointments",
     "getAppointmentMessages",
+    "freeCounter",
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -113,7 +115,8 @@ def test_exactly_the_counter_operations_need_a_clerk(document):
     assert secured == CLERK_OPERATIONS
 
 
-def test_every_secured_operation_refuses_an_anonymous_caller(document, client, db):
+def test_every_secured_operation_refuses_an_anonymous_caller(document, anonymous_client, db):
+    client = anonymous_client
     ticket_count = db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
     checked = []
     for method, path, operation in operations(document):
@@ -130,10 +133,11 @@ def test_every_secured_operation_refuses_an_anonymous_caller(document, client, d
     assert db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == ticket_count
 
 
-def test_every_operation_that_wants_a_login_declares_it(document, client):
+def test_every_operation_that_wants_a_login_declares_it(document, anonymous_client):
     """Walk every operation as an anonymous caller: one that asks for a login must say so in the
     document, so the document is the whole list of guarded routes (the test above then proves
     each of them refuses)."""
+    client = anonymous_client
     for method, path, operation in operations(document):
         response = client.open(
             example_path(path), method=method.upper(), json=example_body(document, operation)
@@ -144,12 +148,14 @@ def test_every_operation_that_wants_a_login_declares_it(document, client):
 
 
 def test_counter_and_admin_operations_are_all_guarded(document):
-    """Every counter or admin operation except the login itself is declared clerk-only."""
+    """Every counter or admin operation except the login itself (and its CSRF token) is
+    declared clerk-only."""
+    public = ("loginClerk", "getLoginToken")
     for _, path, operation in operations(document):
         tags = {tag.lower() for tag in operation.get("tags", [])}
         if ({"counter", "admin"} & tags or "/admin" in path) and operation[
             "operationId"
-        ] != "loginClerk":
+        ] not in public:
             assert operation.get("security"), operation["operationId"]
 
 
@@ -200,3 +206,35 @@ def test_a_wrong_method_names_the_allowed_ones(client):
     assert response.status_code == 405
     assert response.json["error"]["code"] == "method_not_allowed"
     assert {"GET", "PUT"} <= {method.strip() for method in response.headers["Allow"].split(",")}
+
+
+KIOSK_DEVICE_OPERATIONS = {
+    "triageVisit",
+    "issueTicket",
+    "checkInAppointment",
+    "bookOfferedAppointment",
+    "getPrintStatus",
+    "setTurnNearPhone",
+    "getKioskScreenAudio",
+}
+
+
+def test_every_kiosk_operation_refuses_a_stranger_and_says_so_in_the_document(
+    document, anonymous_client, db
+):
+    """Walk every operation as a browser that is no kiosk: exactly the ones the document marks
+    `kioskDevice` answer 401 ``kiosk_not_paired``, and each of them does."""
+    tickets = db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
+    refused, declared = set(), set()
+    for method, path, operation in operations(document):
+        if {"kioskDevice": []} in operation.get("security", []):
+            declared.add(operation["operationId"])
+            assert "401" in operation["responses"], operation["operationId"]
+        response = anonymous_client.open(
+            example_path(path), method=method.upper(), json=example_body(document, operation)
+        )
+        response.close()
+        if response.status_code == 401 and response.json["error"]["code"] == "kiosk_not_paired":
+            refused.add(operation["operationId"])
+    assert refused == declared == KIOSK_DEVICE_OPERATIONS
+    assert db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == tickets

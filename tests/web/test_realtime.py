@@ -103,7 +103,7 @@ def test_issuing_and_counter_opening_are_broadcast_in_order(socket_client, clien
     assert page.after[2]["open_counters"] == [1]
 
 
-def test_other_service_points_do_not_hear_it(socket_client, client, make_clerk):
+def test_other_service_points_do_not_hear_it(socket_client, client, pair_kiosk, make_clerk):
     issue_number(client)
     clerk = make_clerk("clerk1", "helsinki", 1)
     helsinki_display = socket_client("helsinki")
@@ -114,7 +114,7 @@ def test_other_service_points_do_not_hear_it(socket_client, client, make_clerk):
     assert received(helsinki_display, "queue_event")
     assert tampere_display.get_received() == []
     # And the other way round.
-    issue_number(client, key="kiosk-9-visit-0001", service_point="tampere")
+    issue_number(pair_kiosk("tampere"), key="kiosk-9-visit-0001", service_point="tampere")
     assert [event["type"] for event in received(tampere_display, "queue_event")] == ["TicketIssued"]
     assert helsinki_display.get_received() == []
 

@@ -114,7 +114,9 @@ def test_calls_from_two_counters_at_once_arrive_in_order(
     assert len(sequences) == 20
 
 
-def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(app, socket_client):
+def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(
+    app, socket_client, pair_kiosk
+):
     """Requests queue at the publishing lock; the first sends the others' events too, with one
     snapshot that covers them. No event is lost or repeated, no snapshot is older than its
     event, and every kiosk's answer counts the people ahead from a snapshot with its ticket."""
@@ -125,9 +127,10 @@ def test_kiosks_issuing_at_once_share_snapshots_but_every_event_arrives_once(app
     kiosks, tickets_each = 8, 6
     barrier = threading.Barrier(kiosks)
     answers, errors = [], []
+    paired = [pair_kiosk("helsinki", name=f"Lobby {number}") for number in range(kiosks)]
 
     def kiosk(number):
-        client = app.test_client()
+        client = paired[number]
         try:
             barrier.wait(timeout=10)
             for visit in range(tickets_each):

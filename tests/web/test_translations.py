@@ -5,6 +5,9 @@ that is non-empty and not marked fuzzy, that uses exactly the same placeholders 
 text (both the ``%(name)s`` style of the error messages and the ``{name}`` style that the
 JavaScript fills in), and that is not simply the English text left in place.
 
+A message with a plural (ngettext) must have every plural form of the language, each with the
+placeholders of the English plural.
+
 After new strings are extracted and ``pybabel update`` is run, these tests fail until the new
 strings are translated: that is on purpose.
 """
@@ -45,9 +48,19 @@ def placeholders(text: str) -> set[str]:
     }
 
 
-def template_ids() -> list[str]:
-    """Every msgid in the template, without the header entry."""
+def template_ids() -> list[str | tuple[str, str]]:
+    """Every msgid in the template, without the header entry: a text, or (singular, plural)."""
     return [message.id for message in load(TEMPLATE) if message.id]
+
+
+def english(message_id: str | tuple[str, str]) -> str:
+    """The English text to compare with: the plural one of a message with a plural."""
+    return message_id[-1] if isinstance(message_id, tuple) else message_id
+
+
+def forms(string) -> tuple[str, ...]:
+    """A translation's forms: one, or one per plural form of the language."""
+    return tuple(string) if isinstance(string, tuple | list) else (string,)
 
 
 def catalogue(language: str) -> Catalog:
@@ -58,7 +71,8 @@ def catalogue(language: str) -> Catalog:
 def test_the_template_has_messages():
     ids = template_ids()
     assert ids
-    assert all(isinstance(message_id, str) for message_id in ids), "no plural messages expected"
+    plurals = [message_id for message_id in ids if isinstance(message_id, tuple)]
+    assert all(len(message_id) == 2 for message_id in plurals)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -71,7 +85,9 @@ def test_every_message_is_translated(language):
             problems.append(f"missing from the .po: {message_id!r}")
         elif message.fuzzy:
             problems.append(f"fuzzy: {message_id!r}")
-        elif not isinstance(message.string, str) or not message.string.strip():
+        elif isinstance(message_id, tuple) and len(forms(message.string)) != 2:
+            problems.append(f"not both plural forms: {message_id!r}")
+        elif not all(isinstance(form, str) and form.strip() for form in forms(message.string)):
             problems.append(f"empty: {message_id!r}")
     assert not problems, f"{language}:\n" + "\n".join(problems)
 
@@ -84,9 +100,11 @@ def test_placeholders_match_the_english(language):
         message = translations.get(message_id)
         if message is None or not message.string:
             continue  # reported by test_every_message_is_translated
-        expected, found = placeholders(message_id), placeholders(message.string)
-        if expected != found:
-            problems.append(f"{message_id!r}: expected {sorted(expected)}, got {sorted(found)}")
+        expected = placeholders(english(message_id))
+        for form in forms(message.string):
+            found = placeholders(form)
+            if expected != found:
+                problems.append(f"{message_id!r}: expected {sorted(expected)}, got {sorted(found)}")
     assert not problems, f"{language}:\n" + "\n".join(problems)
 
 
@@ -98,8 +116,10 @@ def test_no_english_left_in_place(language):
         for message_id in template_ids()
         if message_id not in SAME_AS_ENGLISH
         and (message := translations.get(message_id)) is not None
-        and isinstance(message.string, str)
-        and message.string.strip() == message_id.strip()
+        and any(
+            isinstance(form, str) and form.strip() == english(message_id).strip()
+            for form in forms(message.string)
+        )
     ]
     assert not problems, f"{language}: still the English text:\n" + "\n".join(problems)
 

@@ -22,6 +22,8 @@ from shared.storage.migrations import (
     m007_appointment_seat_masks,
     m008_reminder_index,
     m009_event_relay,
+    m010_clerk_accounts,
+    m011_paired_kiosks,
 )
 from shared.storage.timestamps import utc_text
 from shared.storage.transactions import write_transaction
@@ -37,23 +39,39 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m007_appointment_seat_masks.apply,
     m008_reminder_index.apply,
     m009_event_relay.apply,
+    m010_clerk_accounts.apply,
+    m011_paired_kiosks.apply,
 ]
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply the migrations not yet recorded, each in its own transaction; return how many ran."""
+def migrate(db: sqlite_utils.Database, up_to: int | None = None) -> int:
+    """Apply the migrations not yet recorded, each in its own transaction; return how many ran.
+
+    :param up_to: stop after this migration (a test of the next one builds the schema before it)
+
+    Foreign keys are off while they run, as SQLite's own procedure for a table rebuild asks
+    (dropping a table others refer to would otherwise fail), and every reference is checked
+    before each commit: a migration that leaves one dangling is rolled back.
+    """
     db.execute(
         "CREATE TABLE IF NOT EXISTS migrations (number INTEGER PRIMARY KEY, applied_at TEXT)"
     )
     applied = 0
-    for number, migration in enumerate(MIGRATIONS, start=1):
-        with write_transaction(db):
-            if db.execute("SELECT 1 FROM migrations WHERE number = ?", [number]).fetchone():
-                continue
-            migration(db)
-            db.execute(
-                "INSERT INTO migrations (number, applied_at) VALUES (?, ?)",
-                [number, utc_text(datetime.now(UTC))],
-            )
-            applied += 1
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, migration in enumerate(MIGRATIONS[:up_to], start=1):
+            with write_transaction(db):
+                if db.execute("SELECT 1 FROM migrations WHERE number = ?", [number]).fetchone():
+                    continue
+                migration(db)
+                dangling = db.execute("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"migration {number} leaves broken references: {dangling}")
+                db.execute(
+                    "INSERT INTO migrations (number, applied_at) VALUES (?, ?)",
+                    [number, utc_text(datetime.now(UTC))],
+                )
+                applied += 1
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
     return applied

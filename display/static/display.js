@@ -23,7 +23,25 @@
     return names[settings.language] || names.en || queueId;
   }
 
+  // English dates as read in Finland (2.12.), not the US order.
+  const dateLocale = settings.language === "en" ? "en-GB" : settings.language;
+
+  // Closed (a holiday, a weekend, after hours): say so, and when it opens next.
+  function renderHours(hours) {
+    const notice = document.getElementById("closed-notice");
+    notice.hidden = hours.is_open;
+    if (hours.is_open) return;
+    if (!hours.next_opens_at) { notice.textContent = text.closed; return; }
+    const next = new Date(hours.next_opens_at);
+    const local = { timeZone: settings.timezone };
+    notice.textContent = format(text.closed_until, {
+      day: next.toLocaleDateString(dateLocale, { ...local, weekday: "long", day: "numeric", month: "numeric" }),
+      time: next.toLocaleTimeString(dateLocale, { ...local, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+    });
+  }
+
   function render(snapshot) {
+    renderHours(snapshot.hours);
     const calls = snapshot.recent_calls.filter((call) => shownQueues.has(call.queue));
     const latest = calls[0];
     document.getElementById("current-number").textContent = latest ? latest.number : "–";

@@ -25,6 +25,7 @@ import sqlite_utils
 from shared.appointments import seat_masks, slots
 from shared.config import Config, ServicePoint
 from shared.config.appointments import DeskBand
+from shared.config.calendar import appointment_hours_on
 
 MAX_DAYS_PER_COUNT = 92
 
@@ -104,15 +105,21 @@ def free_start_masks(
     # Later local days start after now; up to tomorrow the clock is asked (DST, time zones).
     checked_until = slots.local_today(point, now) + timedelta(days=1)
     settings = point.appointments
-    closed = config.appointments.closed_days | settings.closed_days
+    closed = config.appointments.closed_days | settings.closed_days | point.closed_days
     plans = {
         weekday: day_plan(start_masks(settings.desk_bands, hours, length, step))
         for weekday, hours in settings.hours.items()
     }
+    exceptional_plans = {}  # a date with other hours (`opening_exceptions`): its own plan
+    for day, _ in point.opening_exceptions.items():
+        hours = appointment_hours_on(config, point, day)
+        exceptional_plans[day] = hours and day_plan(
+            start_masks(settings.desk_bands, hours, length, step)
+        )
     point_id = point.id
     one_desk = seat_masks.DAY_MINUTES
     for day, iso_day, weekday in calendar(first, last):
-        plan = plans.get(weekday)
+        plan = exceptional_plans[day] if day in exceptional_plans else plans.get(weekday)
         if plan is not None and day not in closed:
             starts, any_desk, offsets = plan
             seats = taken.get((point_id, iso_day))

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from shared.appointments import seat_masks
 from shared.config import Config, ServicePoint
+from shared.config.calendar import appointment_hours_on
 from shared.errors import InvalidRequest, NotFound
 from shared.storage.timestamps import utc_text
 
@@ -81,20 +82,16 @@ def horizon_day(config: Config, service_point: ServicePoint, now: datetime) -> d
 
 
 def is_open_for_appointments(config: Config, service_point: ServicePoint, day: date) -> bool:
-    """True when appointments are taken on that day (a weekday with hours, not a closed day)."""
-    settings = service_point.appointments
-    return (
-        day.weekday() in settings.hours
-        and day not in config.appointments.closed_days
-        and day not in settings.closed_days
-    )
+    """True when appointments are taken on that day (the point's one calendar: weekday hours,
+    holidays, closed days and per-date exceptions)."""
+    return appointment_hours_on(config, service_point, day) is not None
 
 
 def is_on_grid(
     config: Config, service_point: ServicePoint, day: date, start_minute: int, length: int
 ) -> bool:
     """True when an appointment of `length` may start then: on the grid, inside the hours."""
-    hours = service_point.appointments.hours.get(day.weekday())
+    hours = appointment_hours_on(config, service_point, day)
     return (
         hours is not None
         and hours[0] <= start_minute
@@ -261,7 +258,7 @@ def _free_slots_of(config, point, first, last, category, party_size, now, taken)
     day = first
     while day <= last:
         if is_open_for_appointments(config, point, day):
-            hours = point.appointments.hours[day.weekday()]
+            hours = appointment_hours_on(config, point, day)
             if hours not in plans:
                 plans[hours] = _starts_of(point, hours, length, step)
             seats = taken.get((point.id, day.isoformat()), 0)

@@ -107,7 +107,7 @@ def parse_rules(reader: Any, table: dict, category_ids: set[str]) -> Appointment
     return AppointmentRules(
         **values,
         minutes=minutes,
-        closed_days=_closed_days(reader, table, "appointments.closed_days"),
+        closed_days=parse_closed_days(reader, table, "appointments.closed_days"),
     )
 
 
@@ -154,7 +154,7 @@ def parse_service_point(
     return ServicePointAppointments(
         hours=hours,
         desk_bands=bands,
-        closed_days=_closed_days(reader, table, f"{key}.closed_days"),
+        closed_days=parse_closed_days(reader, table, f"{key}.closed_days"),
         minutes=_minutes(reader, table, f"{key}.minutes", category_ids),
     )
 
@@ -207,7 +207,7 @@ def _desk_bands(reader: Any, items: list, key: str) -> tuple[DeskBand, ...]:
     return tuple(bands)
 
 
-def _closed_days(reader: Any, table: dict, key: str) -> frozenset[date]:
+def parse_closed_days(reader: Any, table: dict, key: str) -> frozenset[date]:
     """Read a list of closed days ("2026-12-24"); TOML dates are accepted too."""
     days = set()
     for index, value in enumerate(reader.get(table, key, list, [])):

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from printers.printer_config import PrinterConfig, parse_printer_config
 from shared.config import appointments as appointment_config
 from shared.config.appointments import ServicePointAppointments
-from shared.config.opening_hours import OpeningHours, parse_opening_hours
+from shared.config.opening_hours import (
+    OpeningHours,
+    parse_opening_exceptions,
+    parse_opening_hours,
+)
 from shared.config.reader import LANGUAGES, ConfigReader, Names
 
 # Lobby display settings of a service point (see _parse_display).
@@ -40,6 +45,10 @@ class ServicePoint:
     display_message: Names | None = None
     announcement_languages: tuple[str, ...] = LANGUAGES
     display_queues: tuple[str, ...] = ()
+    # Days this point is closed, for walk-ins and appointments alike (beside the deployment's
+    # `appointments.closed_days`), and dates with other hours than their weekday's (None: closed).
+    closed_days: frozenset[date] = frozenset()
+    opening_exceptions: dict[date, OpeningHours | None] = field(default_factory=dict)
     # Kiosks admitted by their address instead of a pairing (an office's own kiosk network).
     kiosk_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
@@ -80,7 +89,7 @@ def parse_service_point(
         item,
         where,
         {"id", "name", "address", "timezone", "opening_hours", "counters", "printer", "city"}
-        | {"appointments", "kiosk_networks"}
+        | {"appointments", "kiosk_networks", "closed_days", "opening_exceptions"}
         | DISPLAY_KEYS,
     )
     timezone = reader.get(item, f"{where}.timezone", str, "Europe/Helsinki")
@@ -107,6 +116,8 @@ def parse_service_point(
             sum(1 for c in counters if appointment_queues & set(c.queues)),
             category_ids,
         ),
+        closed_days=appointment_config.parse_closed_days(reader, item, f"{where}.closed_days"),
+        opening_exceptions=parse_opening_exceptions(reader, item, where),
         kiosk_networks=_parse_kiosk_networks(reader, item, where),
         **_parse_display(reader, item, where, queue_ids),
     )

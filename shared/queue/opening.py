@@ -1,12 +1,17 @@
-"""Opening hours: whether a service point is open and still gives out waiting numbers."""
+"""Opening hours: whether a service point is open and still gives out waiting numbers, and when
+it opens next (from its one calendar: `shared.config.calendar`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from shared.config import Config
+from shared.config.calendar import walk_in_hours_on
 from shared.config.service_points import ServicePoint
+
+# How far ahead "next open" is looked for (a long holiday is shorter than this).
+NEXT_OPENING_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -18,20 +23,29 @@ class WalkInHours:
     opens_at: datetime | None
     closes_at: datetime | None
     last_ticket_at: datetime | None
+    next_opens_at: datetime | None = None  # when closed now: the next opening, if within a month
+
+
+def local_time(service_point: ServicePoint, day: date, minute: int) -> datetime:
+    """The aware moment `minute` minutes after local midnight of `day` (1440: the next midnight,
+    exactly: a day open until "24:00" closes then, not at 23:59:59)."""
+    naive = datetime.combine(day, time(0)) + timedelta(minutes=minute)
+    return naive.replace(tzinfo=service_point.zone)
 
 
 def walk_in_hours(config: Config, service_point: ServicePoint, now: datetime) -> WalkInHours:
     """Tell whether the service point is open at `now` and still issues numbers.
 
     Numbers stop `last_ticket_minutes_before_closing` before closing, so nobody takes a number
-    that cannot be served.
+    that cannot be served. Holidays and per-date exceptions count (`walk_in_hours_on`).
     """
     local_now = now.astimezone(service_point.zone)
-    hours = service_point.opening_hours.get(local_now.weekday())
+    today = local_now.date()
+    hours = walk_in_hours_on(config, service_point, today)
     if hours is None:
-        return WalkInHours(False, False, None, None, None)
-    opens_at = datetime.combine(local_now.date(), hours.opens, tzinfo=service_point.zone)
-    closes_at = datetime.combine(local_now.date(), hours.closes, tzinfo=service_point.zone)
+        return WalkInHours(False, False, None, None, None, next_opening(config, service_point, now))
+    opens_at = local_time(service_point, today, hours.opens_minute)
+    closes_at = local_time(service_point, today, hours.closes_minute)
     last_ticket_at = closes_at - timedelta(minutes=config.rules.last_ticket_minutes_before_closing)
     is_open = opens_at <= local_now < closes_at
     return WalkInHours(
@@ -40,4 +54,18 @@ def walk_in_hours(config: Config, service_point: ServicePoint, now: datetime) ->
         opens_at=opens_at,
         closes_at=closes_at,
         last_ticket_at=last_ticket_at,
+        next_opens_at=None if is_open else next_opening(config, service_point, now),
     )
+
+
+def next_opening(config: Config, service_point: ServicePoint, now: datetime) -> datetime | None:
+    """The next moment after `now` the service point opens, within NEXT_OPENING_DAYS."""
+    today = now.astimezone(service_point.zone).date()
+    for offset in range(NEXT_OPENING_DAYS + 1):
+        day = today + timedelta(days=offset)
+        hours = walk_in_hours_on(config, service_point, day)
+        if hours is not None:
+            opens_at = local_time(service_point, day, hours.opens_minute)
+            if opens_at > now:
+                return opens_at
+    return None

@@ -112,6 +112,7 @@ def build_snapshot(
             "opens_at": hours.opens_at and utc_text(hours.opens_at),
             "closes_at": hours.closes_at and utc_text(hours.closes_at),
             "last_ticket_at": hours.last_ticket_at and utc_text(hours.last_ticket_at),
+            "next_opens_at": hours.next_opens_at and utc_text(hours.next_opens_at),
         },
         "queues": queues,
         "now_serving": [

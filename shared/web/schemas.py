@@ -81,6 +81,10 @@ class HoursSchema(Schema):
     opens_at = String(allow_none=True)
     closes_at = String(allow_none=True)
     last_ticket_at = String(allow_none=True)
+    next_opens_at = String(
+        allow_none=True,
+        metadata={"description": "while closed: when it opens next (UTC), within a month"},
+    )
 
 
 class PrinterStateSchema(Schema):

@@ -76,6 +76,7 @@ def test_opening_hours_in_utc(snapshot):
         "opens_at": "2026-11-30T06:00:00.000000+00:00",
         "closes_at": "2026-11-30T14:15:00.000000+00:00",
         "last_ticket_at": "2026-11-30T13:45:00.000000+00:00",
+        "next_opens_at": None,
     }
 
 
@@ -88,6 +89,7 @@ def test_closed_on_saturday(snapshot, clock):
         "opens_at": None,
         "closes_at": None,
         "last_ticket_at": None,
+        "next_opens_at": "2026-12-07T06:00:00.000000+00:00",  # Monday 08:00 in Helsinki
     }
     assert queue_of(state, "urgent")["is_likely_served_today"] is False
 

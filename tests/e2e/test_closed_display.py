@@ -1,0 +1,64 @@
+"""A holiday at a real server: the lobby display says it is closed and when it opens next, in
+its language, and the kiosk gives no numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import HELSINKI, LiveServer, running, urgent_ticket_body
+from tests.e2e.pages import WAIT_MILLISECONDS, chromium, open_page
+
+
+@pytest.fixture
+def jono_server(tmp_path):
+    """A server on which today is closed at Helsinki (an opening exception), open tomorrow."""
+    today = datetime.now(HELSINKI).date()
+
+    class ClosedToday(LiveServer):
+        def prepare(self) -> None:
+            super().prepare()
+            text = self.config_path.read_text(encoding="utf-8")
+            anchor = 'timezone = "Europe/Helsinki"'
+            text = text.replace(
+                anchor, anchor + f'\nopening_exceptions = {{ "{today}" = "closed" }}', 1
+            )
+            self.config_path.write_text(text, encoding="utf-8")
+
+    with running(ClosedToday(tmp_path)) as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("fi", "Suljettu nyt. Avoinna seuraavan kerran"), ("sv", "Stängt nu. Öppet nästa gång"),
+     ("en", "Closed now. Next open")],
+)  # fmt: skip
+def test_the_display_says_closed_and_when_it_opens_next(jono_server, http, language, words):
+    tomorrow = datetime.now(HELSINKI).date() + timedelta(days=1)
+    expect.set_options(timeout=WAIT_MILLISECONDS)
+    errors: list[str] = []
+    with chromium() as browser:
+        display = open_page(
+            browser, errors, "display", f"{jono_server.url}/display/helsinki?lang={language}"
+        )
+        notice = display.locator("#closed-notice")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text(words)
+        # The date as each language writes it: 3.12. in Finnish, 3/12 in Swedish, 03/12 in
+        # (British) English; never the US month first.
+        expect(notice).to_contain_text(re.compile(rf"\b0?{tomorrow.day}[./]0?{tomorrow.month}\b"))
+        expect(notice).to_contain_text("00.00" if language == "fi" else "00:00")
+        tampere = open_page(browser, errors, "display", f"{jono_server.url}/display/tampere")
+        expect(tampere.locator("body")).to_have_attribute("data-live", "connected")
+        expect(tampere.locator("#closed-notice")).to_be_hidden()  # Tampere is open
+    assert errors == []
+    refused = http.post(
+        f"{jono_server.url}/api/v1/service-points/helsinki/tickets",
+        json=urgent_ticket_body(),
+        timeout=10,
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "not_issuing")

@@ -8,7 +8,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messag
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup test-setup browser redis speech lint bench translations-extract clean
+.PHONY: run test setup test-setup browser redis strace speech lint bench translations-extract clean
 
 run: setup
 	$(BIN)/jono init-db --demo
@@ -19,7 +19,7 @@ test: test-setup lint
 
 setup: $(STAMP) node_modules/.package-lock.json $(MO_FILES) speech
 
-test-setup: setup browser redis
+test-setup: setup browser redis strace
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ browser:
 # (each test starts its own on a free port).
 redis:
 	@command -v redis-server >/dev/null || { apt-get update && apt-get install -y --no-install-recommends redis-server; }
+
+# Debian's strace for the power-cut test: it records every write and fsync of a burst, so the
+# database can be rebuilt as a power cut would leave it (tests/storage/test_power_cut.py).
+strace:
+	@command -v strace >/dev/null || { apt-get update && apt-get install -y --no-install-recommends strace; }
 
 # espeak-ng speaks the lobby displays' call-outs, offline (without it only the chime plays).
 speech:

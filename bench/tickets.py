@@ -136,12 +136,59 @@ def measure_rush() -> dict:
 
 def measure_baseline(config_path: Path) -> dict:
     """The same number of tickets through the domain's issue_ticket, one process, one thread."""
+    latencies, elapsed = issue_in_process(load_config(config_path))
+    return figures(latencies, elapsed)
+
+
+def measure_synchronous(config_path: Path, rounds: int = 2) -> dict[str, dict]:
+    """The baseline with `synchronous = NORMAL` (before issue 14) and with FULL (Jono's now), in
+    turns `rounds` times each on the same disk, so that a noisy moment does not fall on one side.
+
+    :return: {"FULL": figures, "NORMAL": figures}, each over all its rounds together
+    """
     config = load_config(config_path)
+    runs: dict[str, list[tuple[list[float], float]]] = {"NORMAL": [], "FULL": []}
+    for _ in range(rounds):
+        for synchronous, results in runs.items():
+            results.append(issue_in_process(config, synchronous))
+    return {
+        synchronous: figures(
+            [latency for latencies, _ in results for latency in latencies],
+            sum(elapsed for _, elapsed in results),
+        )
+        for synchronous, results in runs.items()
+    }
+
+
+def synchronous_rows(measured: dict[str, dict]) -> list[tuple[str, ...]]:
+    """The rows of the cost of syncing every commit: FULL in Jono's column, NORMAL beside it."""
+    name = "1 ticket issuing"
+    full, normal = measured["FULL"], measured["NORMAL"]
+    return [
+        (name, "in-process, FULL vs NORMAL: tickets/s", f"{full['rate']:.0f}",
+         f"{normal['rate']:.0f} (NORMAL)"),
+        *[
+            (name, f"in-process, FULL vs NORMAL: {p}", milliseconds(full[p]),
+             f"{milliseconds(normal[p])} (NORMAL)")
+            for p in ("p50", "p99")
+        ],
+    ]  # fmt: skip
+
+
+def issue_in_process(config, synchronous: str | None = None) -> tuple[list[float], float]:
+    """KIOSKS × TICKETS_PER_KIOSK numbers through issue_ticket on a fresh file in the temporary
+    folder (on this machine a disk, not memory, so an fsync costs what it does for a server).
+
+    :param synchronous: a PRAGMA synchronous to set instead of Jono's own
+    :return: each number's seconds, and the seconds of them all
+    """
     latencies: list[float] = []
     with tempfile.TemporaryDirectory(prefix="jono-bench-") as directory:
         database = connect(str(Path(directory) / "jono.db"))
         try:
             migrate(database)
+            if synchronous:
+                database.execute(f"PRAGMA synchronous = {synchronous}")
             now = datetime.now(UTC)
             started = time.perf_counter()
             for _ in range(KIOSKS * TICKETS_PER_KIOSK):
@@ -155,7 +202,9 @@ def measure_baseline(config_path: Path) -> dict:
                     language="fi",
                     category="residence_permit",
                     triage_answers={},
+                    # An idempotency key belongs to a kiosk (issue 13), as over HTTP.
                     idempotency_key=str(uuid.uuid4()),
+                    kiosk="kiosk:bench",
                     now=now,
                     enforce_opening_hours=False,
                 )
@@ -163,6 +212,11 @@ def measure_baseline(config_path: Path) -> dict:
             elapsed = time.perf_counter() - started
         finally:
             database.close()
+    return latencies, elapsed
+
+
+def figures(latencies: list[float], elapsed: float) -> dict:
+    """Rate, p50 and p99 of timed numbers."""
     return {
         "rate": len(latencies) / elapsed,
         "p50": percentile(latencies, 0.5),

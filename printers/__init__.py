@@ -8,7 +8,8 @@ The app calls, in order:
   lay out a document from plain facts,
 * :func:`printers.escpos_render.render_escpos` to turn it into printer bytes,
 * :class:`printers.service.PrintService` to deliver them in the background through
-  :class:`printers.worker.PrintWorker` (retries, reprints superseding older jobs, health checks),
+  :class:`printers.worker.PrintWorker` (retries, time limits, reprints superseding older jobs,
+  health checks),
   which uses :func:`printers.backends.send`.
 
 :func:`printers.pdf_render.render_pdf`, :func:`printers.png_render.render_png` and

@@ -1,15 +1,23 @@
-"""Print jobs in the background, in order per printer, retrying until the printer is back.
+"""Print jobs in the background, in order per printer, each within its time limit.
 
 The ticket exists before it is printed; this worker only delivers the slip. Each printer
 has its own lane (a thread and a queue), so a printer that is off delays nobody else's
-slips, and the slips of one printer come out in the order they were submitted. A job that
-fails is reported as failed and tried again with exponential backoff; the jobs behind it
-wait their turn. A job whose ticket was called in the meantime is skipped rather than
-printed late. Reprinting is submitting the job again.
+slips, and the slips of one printer come out in the order they were submitted.
+
+A lane never blocks the jobs behind a failing one unheard: when an attempt fails, the printer
+is down for every job in its lane, so each job waiting is reported failed at once (and each
+job that arrives while it is down), and the lane tries again with exponential backoff. Each
+job keeps its place and still prints, in order, when the printer comes back, unless it is
+past its time limit: a job that could no longer be printed within its limit is discarded
+(reported failed, never printed late), wherever it stands in the lane. A job whose ticket was
+called in the meantime is skipped rather than printed late. Reprinting is submitting the job
+again.
 
 ``on_status(job_id, status, detail)`` is called from the lane threads, never from the
 caller of :meth:`PrintWorker.submit`, so a slow callback (a database write, a broadcast)
-never blocks a kiosk request.
+never blocks a kiosk request. ``on_finished(job_id, status)`` is called once when a job
+leaves its lane (printed, skipped, given up or past its limit), so that whoever keeps the
+job's bytes can let go of them.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ class JobStatus(StrEnum):
 
 
 StatusCallback = Callable[[Hashable, JobStatus, str], None]
+FinishedCallback = Callable[[Hashable, JobStatus], None]
 
 
 def always_print() -> bool:
@@ -51,12 +60,16 @@ class PrintJob:
 
     :param should_print: asked before every attempt; False (the ticket was already called)
         skips the job instead of printing a slip nobody needs
+    :param time_limit: seconds the job may take from its submission (None: no limit)
+    :param deadline: the worker clock's time at which that limit runs out
     """
 
     job_id: Hashable
     printer: PrinterConfig
     payload: bytes
     should_print: Callable[[], bool] = always_print
+    time_limit: float | None = None
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,8 @@ class PrintWorker:
     :param send: delivers bytes to a printer (a test may pass its own)
     :param sleep: waits between attempts; by default a wait that :meth:`stop` and a new
         submission for the same printer cut short
-    :param clock: monotonic seconds, for ``give_up_after``
+    :param clock: seconds, for time limits and ``give_up_after`` (monotonic by default)
+    :param on_finished: called with (job_id, final status) once a job has left its lane
     """
 
     def __init__(
@@ -98,8 +112,10 @@ class PrintWorker:
         send: Callable[[PrinterConfig, bytes], None] = backends.send,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_finished: FinishedCallback | None = None,
     ) -> None:
         self.on_status = on_status
+        self.on_finished = on_finished
         self.retry = retry or RetryPolicy()
         self.send = send
         self.sleep = sleep
@@ -114,13 +130,23 @@ class PrintWorker:
         printer_config: Mapping[str, object] | PrinterConfig,
         payload: bytes,
         should_print: Callable[[], bool] = always_print,
+        time_limit: float | None = None,
     ) -> None:
         """Queue a job and return at once; its statuses arrive through ``on_status``.
 
+        :param time_limit: seconds from now after which the job is discarded unprinted
         :raises ValueError: if the printer settings are invalid
         :raises RuntimeError: after :meth:`stop`
         """
-        job = PrintJob(job_id, parse_printer_config(printer_config), payload, should_print)
+        deadline = None if time_limit is None else self.clock() + time_limit
+        job = PrintJob(
+            job_id,
+            parse_printer_config(printer_config),
+            payload,
+            should_print,
+            time_limit,
+            deadline,
+        )
         with self._lock:
             if self._stopped:
                 raise RuntimeError("the print worker has been stopped")
@@ -135,7 +161,8 @@ class PrintWorker:
 
         A lane in the middle of sending finishes that attempt first (bounded by the
         printer's own timeout); it is a daemon thread, so it never keeps the process alive.
-        Jobs not yet printed stay unprinted: their tickets still exist, and can be reprinted.
+        Jobs not yet printed stay unprinted and are not reported finished: whoever keeps
+        them (the print service's database) may submit them again after a restart.
         """
         with self._lock:
             self._stopped = True
@@ -153,6 +180,25 @@ class PrintWorker:
         except Exception:
             logger.exception("print status callback failed for job %r (%s)", job_id, status)
 
+    def finish(self, job_id: Hashable, status: JobStatus) -> None:
+        """Tell ``on_finished`` that a job has left its lane; a failing callback is logged."""
+        if self.on_finished is None:
+            return
+        try:
+            self.on_finished(job_id, status)
+        except Exception:
+            logger.exception("print finished callback failed for job %r (%s)", job_id, status)
+
+
+@dataclass
+class _Waiting:
+    """A job in its lane, with what the lane has told of it so far."""
+
+    job: PrintJob
+    attempts: int = 0
+    first_attempt_at: float | None = None
+    told_down: bool = False
+
 
 class _PrinterLane(threading.Thread):
     """One printer's queue and the thread that works through it, oldest job first."""
@@ -163,9 +209,17 @@ class _PrinterLane(threading.Thread):
         self.printer = printer
         self.condition = threading.Condition()
         self.arrivals: deque[PrintJob] = deque()
-        self.pending: deque[PrintJob] = deque()
+        self.pending: deque[_Waiting] = deque()
         self.stopping = False
         self.poked = False
+        # Why the printer's last attempt failed, until it prints again: while it is set, the
+        # printer is down for every job of the lane, not only for the one being tried.
+        self.down_reason: str | None = None
+        # Failures in a row on this printer, whichever job they were: the lane's backoff.
+        self.failures = 0
+        # One attempt may take a connect and a write, each bounded by the printer's timeout:
+        # a job is tried only while it could still come out within its limit.
+        self.attempt_bound = 2 * printer.timeout
 
     def add(self, job: PrintJob) -> None:
         with self.condition:
@@ -185,9 +239,9 @@ class _PrinterLane(threading.Thread):
                 if self.stopping:
                     return
             self.take_arrivals()
-            if self.pending:
-                self.work_on(self.pending[0])
-                self.pending.popleft()
+            self.drop_stale()
+            if self.pending and not self.stopping:
+                self.try_first()
 
     def take_arrivals(self) -> None:
         """Move newly submitted jobs into the queue and announce them, in order."""
@@ -196,42 +250,88 @@ class _PrinterLane(threading.Thread):
             self.arrivals.clear()
             self.poked = False
         for job in arrived:
-            self.pending.append(job)
-            self.worker.report(
-                job.job_id, JobStatus.QUEUED, f"waiting for {self.printer.description}"
-            )
-
-    def work_on(self, job: PrintJob) -> None:
-        """Try ``job`` until it is printed, skipped, given up, or the worker stops."""
-        worker, policy = self.worker, self.worker.retry
-        if self.printer.type == "none":
-            worker.report(job.job_id, JobStatus.SKIPPED, "no printer here: the number is on screen")
-            return
-        started = worker.clock()
-        failures = 0
-        while not self.stopping:
-            self.take_arrivals()
-            if not _still_wanted(job):
-                worker.report(
-                    job.job_id, JobStatus.SKIPPED, "the ticket was called before printing"
+            waiting = _Waiting(job)
+            self.pending.append(waiting)
+            if self.down_reason is None:
+                self.worker.report(
+                    job.job_id, JobStatus.QUEUED, f"waiting for {self.printer.description}"
                 )
-                return
-            try:
-                worker.send(self.printer, job.payload)
-            except Exception as error:
-                failures += 1
-                reason = error.reason if isinstance(error, backends.PrinterError) else str(error)
-                if _should_give_up(policy, failures, worker.clock() - started):
-                    detail = f"{reason}; gave up after {failures} attempts"
-                    worker.report(job.job_id, JobStatus.FAILED, detail)
-                    return
-                delay = policy.delay_after(failures)
-                detail = f"{reason}; attempt {failures} failed, next try in {delay:g} s"
-                worker.report(job.job_id, JobStatus.FAILED, detail)
-                self.wait(delay)
-                continue
-            worker.report(job.job_id, JobStatus.PRINTED, f"printed on {self.printer.description}")
+            else:
+                self.tell_down(waiting)
+
+    def tell_down(self, waiting: _Waiting) -> None:
+        """Report a waiting job failed because its printer is down; once per outage."""
+        if waiting.told_down:
             return
+        waiting.told_down = True
+        detail = f"{self.down_reason}; waiting for the printer to come back"
+        self.worker.report(waiting.job.job_id, JobStatus.FAILED, detail)
+
+    def drop_stale(self) -> None:
+        """Discard, wherever they stand, the jobs past their limit or no longer wanted."""
+        now = self.worker.clock()
+        for waiting in list(self.pending):
+            job = waiting.job
+            if job.deadline is not None and now + self.attempt_bound > job.deadline:
+                detail = (
+                    f"not printed within its limit of {job.time_limit:g} s:"
+                    " discarded, it will not be printed late"
+                )
+                self.leave(waiting, JobStatus.FAILED, detail)
+            elif not _still_wanted(job):
+                self.leave(waiting, JobStatus.SKIPPED, "the ticket was called before printing")
+
+    def leave(self, waiting: _Waiting, status: JobStatus, detail: str) -> None:
+        """Take a job out of the lane for good, with its last status."""
+        self.pending.remove(waiting)
+        self.worker.report(waiting.job.job_id, status, detail)
+        self.worker.finish(waiting.job.job_id, status)
+
+    def try_first(self) -> None:
+        """Try the oldest job once; on a failure, tell every job waiting, then wait."""
+        worker, policy = self.worker, self.worker.retry
+        waiting = self.pending[0]
+        if self.printer.type == "none":
+            self.leave(waiting, JobStatus.SKIPPED, "no printer here: the number is on screen")
+            return
+        if waiting.first_attempt_at is None:
+            waiting.first_attempt_at = worker.clock()
+        try:
+            waiting.attempts += 1
+            worker.send(self.printer, waiting.job.payload)
+        except Exception as error:
+            self.failures += 1
+            reason = error.reason if isinstance(error, backends.PrinterError) else str(error)
+            self.down_reason = reason
+            elapsed = worker.clock() - waiting.first_attempt_at
+            if _should_give_up(policy, waiting.attempts, elapsed):
+                detail = f"{reason}; gave up after {waiting.attempts} attempts"
+                self.leave(waiting, JobStatus.FAILED, detail)
+            else:
+                delay = policy.delay_after(self.failures)
+                detail = f"{reason}; attempt {waiting.attempts} failed, next try in {delay:g} s"
+                waiting.told_down = True
+                worker.report(waiting.job.job_id, JobStatus.FAILED, detail)
+            for behind in list(self.pending):
+                self.tell_down(behind)
+            if waiting in self.pending:
+                self.wait(self.until_next_change(policy.delay_after(self.failures)))
+            return
+        self.failures = 0
+        self.down_reason = None
+        for behind in self.pending:
+            behind.told_down = False
+        self.leave(waiting, JobStatus.PRINTED, f"printed on {self.printer.description}")
+
+    def until_next_change(self, delay: float) -> float:
+        """The retry delay, cut short when a waiting job's limit runs out before it."""
+        now = self.worker.clock()
+        drops = [
+            waiting.job.deadline - self.attempt_bound - now
+            for waiting in self.pending
+            if waiting.job.deadline is not None
+        ]
+        return max(0.0, min([delay, *drops]))
 
     def wait(self, seconds: float) -> None:
         if self.worker.sleep is not None:

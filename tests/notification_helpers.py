@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import email
 import email.policy
@@ -23,26 +24,37 @@ def free_port() -> int:
 
 
 class MailBox:
-    """An aiosmtpd handler that keeps every message it receives."""
+    """An aiosmtpd handler that keeps every message it receives.
 
-    def __init__(self):
+    :param delay_seconds: how long it takes before answering each message (a slow server)
+    """
+
+    def __init__(self, delay_seconds: float = 0.0):
         self.messages = []
         self.lock = threading.Lock()
+        self.delay_seconds = delay_seconds
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        """Keep the envelope's recipients and the parsed message."""
+        """Keep the envelope's recipients and the parsed message, then answer (maybe late)."""
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), parsed))
+        if self.delay_seconds:
+            # The message is kept before the wait: a client that gives up waiting has still
+            # handed it over, as with a real server that is slow to say so.
+            await asyncio.sleep(self.delay_seconds)
         return "250 OK"
 
 
 class SmtpServer:
-    """aiosmtpd on loopback, started and stopped by the tests."""
+    """aiosmtpd on loopback, started and stopped by the tests.
 
-    def __init__(self, port: int):
+    :param delay_seconds: how long it waits before accepting each message
+    """
+
+    def __init__(self, port: int, delay_seconds: float = 0.0):
         self.port = port
-        self.mailbox = MailBox()
+        self.mailbox = MailBox(delay_seconds)
         self.controller = None
 
     def start(self) -> None:

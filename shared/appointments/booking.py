@@ -150,6 +150,9 @@ def hold_slot(
         or day > slots.horizon_day(config, point, now)
         or not slots.is_open_for_appointments(config, point, day)
         or not slots.is_on_grid(config, point, day, start_minute, length)
+        # The repeated hour's second pass reads like its first, whose seats it would take:
+        # only the moment the search offers (the first) is held.
+        or slots.local_moment(point, day, start_minute) != starts_at
     ):
         raise DomainError("slot_not_offered", status=409)
     # Refused on a plain read, without the write lock: in a rush most tries find the time gone,
@@ -182,7 +185,9 @@ def hold_slot(
                     start_minute + length,
                     desk,
                     utc_text(starts_at),
-                    utc_text(slots.local_moment(point, day, start_minute + length)),
+                    # Real minutes, the same as the wall clock's (`is_on_grid`): at the end of
+                    # the repeated hour's first pass the wall clock's end would be an hour late.
+                    utc_text(starts_at + timedelta(minutes=length)),
                     utc_text(now),
                     utc_text(expires_at),
                 ],

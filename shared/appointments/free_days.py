@@ -9,7 +9,7 @@ appointment of k grid steps are worked out for the whole day and all desks at on
 
 then united over the desks; `int.bit_count()` counts them. The counts are those of
 `slots.search_free_slots` per day (the same rules: hours, desks per band, closed days, the
-horizon, and no time that has begun).
+horizon, no time that has begun, and on the days the clock changes none across the change).
 """
 
 from __future__ import annotations
@@ -136,6 +136,8 @@ def free_start_masks(
                 free &= one_desk
             else:
                 free = any_desk
+            if free and slots.is_clock_change_day(point.timezone, day):
+                free = without_clock_changes(point, day, free, length)
             if free and day <= checked_until:
                 free = without_past(point, day, free, now)
             if free:
@@ -178,6 +180,19 @@ def start_masks(
         for desk in range(desks):
             masks[desk] |= 1 << start
     return tuple(masks)
+
+
+def without_clock_changes(point: ServicePoint, day: date, free: int, length: int) -> int:
+    """The free starts of `day` clear of its clock change (`slots.is_clear_of_clock_changes`):
+    none the clock skips, none in the repeated hour's second pass, none running across it."""
+    kept = free
+    rest = free
+    while rest:
+        lowest = rest & -rest
+        rest ^= lowest
+        if not slots.is_clear_of_clock_changes(point, day, lowest.bit_length() - 1, length):
+            kept ^= lowest
+    return kept
 
 
 def without_past(point: ServicePoint, day: date, free: int, now: datetime) -> int:

@@ -4,14 +4,22 @@ A day at a service point is a grid of `slot_minutes` steps per desk. An appointm
 as many consecutive steps on one desk as its length (category, plus extra minutes per person
 after the first) rounded up to the grid. Taken steps are rows in `slot_seats` (appointments, and
 holds that have not expired), so one query per search and simple arithmetic per day suffice.
+
+The grid counts wall-clock minutes after local midnight. On the days the clock changes an
+appointment is offered only where that grid and real time agree (`is_clear_of_clock_changes`):
+it starts at a local time that exists, in a repeated hour at its first pass, and the clock does
+not change while it runs; so its wall-clock and real minutes are the same
+(docs/appointments.md, "Daylight saving").
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -90,20 +98,58 @@ def is_open_for_appointments(config: Config, service_point: ServicePoint, day: d
 def is_on_grid(
     config: Config, service_point: ServicePoint, day: date, start_minute: int, length: int
 ) -> bool:
-    """True when an appointment of `length` may start then: on the grid, inside the hours."""
+    """True when an appointment of `length` may start then: on the grid, inside the hours, and
+    clear of a clock change."""
     hours = appointment_hours_on(config, service_point, day)
     return (
         hours is not None
         and hours[0] <= start_minute
         and start_minute + length <= hours[1]
         and (start_minute - hours[0]) % config.appointments.slot_minutes == 0
+        and is_clear_of_clock_changes(service_point, day, start_minute, length)
     )
 
 
 def local_moment(service_point: ServicePoint, day: date, minute: int) -> datetime:
-    """The UTC moment of `minute` after local midnight on `day` at the service point."""
+    """The UTC moment of `minute` after local midnight on `day` at the service point.
+
+    A wall time that comes twice (the hour the clock falls back) gives its first moment
+    (fold 0). One that does not exist (the hour skipped in spring) gives the moment it would
+    have been at the old offset; `is_clear_of_clock_changes` keeps such times from being offered.
+    """
     naive = datetime.combine(day, time(0)) + timedelta(minutes=minute)
     return naive.replace(tzinfo=service_point.zone).astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=1024)
+def is_clock_change_day(timezone: str, day: date) -> bool:
+    """Whether the UTC offset at local midnight of `day` differs from the next midnight's: the
+    clock is changed during the day (remembered: the search asks for every day of a page)."""
+    zone = ZoneInfo(timezone)
+    midnight = datetime.combine(day, time(0), tzinfo=zone)
+    next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return midnight.utcoffset() != next_midnight.utcoffset()
+
+
+def is_clear_of_clock_changes(
+    service_point: ServicePoint, day: date, start_minute: int, length: int
+) -> bool:
+    """Whether an appointment of `length` minutes from `start_minute` on `day` keeps to the
+    wall clock: its start exists (in the repeated hour, at its first pass, as `local_moment`
+    gives it) and the clock does not change while it runs. It may end just as the clock changes.
+
+    Seats are wall-clock minutes, so an appointment that ran across a change would take seats
+    of times that do not exist or that belong to the other pass of the repeated hour.
+    """
+    if not is_clock_change_day(service_point.timezone, day):
+        return True
+    zone = service_point.zone
+    starts_at = local_moment(service_point, day, start_minute)
+    local = starts_at.astimezone(zone)
+    if local.date() != day or local.hour * 60 + local.minute != start_minute:
+        return False  # a time the clock skipped: it reads an hour later
+    last_instant = starts_at + timedelta(minutes=length) - timedelta(microseconds=1)
+    return local.utcoffset() == last_instant.astimezone(zone).utcoffset()
 
 
 def taken_seats(
@@ -266,22 +312,18 @@ def _free_slots_of(config, point, first, last, category, party_size, now, taken)
                 seats >> (desk * seat_masks.DESK_BITS) & seat_masks.DAY_MINUTES
                 for desk in range(max((desks for _, _, desks in plans[hours]), default=0))
             ]
+            clock_changes = is_clock_change_day(point.timezone, day)
             for start, needed, desks in plans[hours]:
                 if not any(not masks[desk] & needed for desk in range(desks)):
+                    continue
+                if clock_changes and not is_clear_of_clock_changes(point, day, start, length):
                     continue
                 starts_at = local_moment(point, day, start)
                 if day <= checked_until and starts_at <= now:
                     continue
-                found.append(
-                    Slot(
-                        point.id,
-                        day,
-                        start,
-                        start + length,
-                        starts_at,
-                        local_moment(point, day, start + length),
-                    )
-                )
+                # Real minutes: the same as the wall clock's, as no change falls inside it.
+                ends_at = starts_at + timedelta(minutes=length)
+                found.append(Slot(point.id, day, start, start + length, starts_at, ends_at))
         day += timedelta(days=1)
     return found
 

@@ -1,4 +1,4 @@
-"""The `jono` command: serve, init-db, users, kiosks, ticket-preview, worker."""
+"""The `jono` command: serve, init-db, users, kiosks, ticket-preview, worker, backup, purge."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from shared.accounts.kiosks import (
     revoke_kiosk,
 )
 from shared.accounts.users import add_user, list_users
-from shared.cli.server import DEFAULT_CONNECTIONS, serve
+from shared.appointments.retention import purge
+from shared.cli.server import DEFAULT_CONNECTIONS, GRACEFUL_TIMEOUT_SECONDS, serve
 from shared.cli.users import add_parsers as add_user_parsers
 from shared.cli.users import demo_accounts_in_use, run_users
 from shared.clock import SystemClock
 from shared.config import ConfigError, load_config
 from shared.errors import DomainError
 from shared.notifications.sender import NotificationSender
+from shared.storage.backup import BackupError, back_up
 from shared.storage.connections import connect
 from shared.storage.migrations import migrate
 
@@ -54,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_CONNECTIONS,
         help=f"the most sockets and requests at once (default {DEFAULT_CONNECTIONS})",
     )
+    serve.add_argument(
+        "--graceful-timeout",
+        type=int,
+        default=GRACEFUL_TIMEOUT_SECONDS,
+        help=f"seconds a stop waits for open sockets (default {GRACEFUL_TIMEOUT_SECONDS}: longer"
+        " than the e-mail/SMS sender's stop)",
+    )
 
     init_db = commands.add_parser("init-db", help="create or update the database")
     init_db.add_argument("--demo", action="store_true", help="also create the demo clerk accounts")
@@ -82,8 +91,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     worker.add_argument("--once", action="store_true", help="send what is due now, then stop")
 
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database, safe while the server runs"
+    )
+    backup.add_argument("path", help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+
+    purge_parser = commands.add_parser(
+        "purge", help="delete the personal data whose [retention] time is over (docs/privacy.md)"
+    )
+    purge_parser.add_argument(
+        "--dry-run", action="store_true", help="only count what would be purged"
+    )
+
     # Every subcommand takes --config too, before or after its name.
-    for sub in (serve, init_db, *user_parsers, preview, worker):
+    for sub in (serve, init_db, *user_parsers, preview, worker, backup, purge_parser):
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     for sub in kiosk_commands.choices.values():
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -156,7 +178,7 @@ def run_serve(args, config) -> int:
     print(f"  Book an appointment: {base}/booking  (manage: {base}/booking/manage)")
     print(f"  API document:      {base}/api/v1/openapi.json")
     sys.stdout.flush()
-    serve(args.config, args.host, args.port, args.connections)
+    serve(args.config, args.host, args.port, args.connections, args.graceful_timeout)
     return 0
 
 
@@ -184,6 +206,35 @@ def run_worker(args, config) -> int:
         sender.run()
     except KeyboardInterrupt:
         sender.stop_soon()
+    return 0
+
+
+def run_backup(args, config) -> int:
+    """Copy the database to PATH with SQLite's online backup API and say what was written."""
+
+    try:
+        result = back_up(config.database, args.path, force=args.force)
+    except BackupError as error:
+        print(f"jono: backup: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"Backed up {config.database} to {result.path}: {result.size_bytes} bytes,"
+        f" {result.pages} pages, integrity ok."
+    )
+    return 0
+
+
+def run_purge(args, config) -> int:
+    """Apply the [retention] settings now (the server does it daily) and print the rows of
+    each step; with --dry-run only count them."""
+
+    db = connect(config.database)
+    migrate(db)
+    report = purge(db, config, SystemClock().now(), dry_run=args.dry_run)
+    print("Dry run: nothing changed. Would purge:" if report.dry_run else "Purged:")
+    for count in report.counts:
+        print(f"  {count.rows:>7}  {count.table}: {count.change}")
+    print(f"  {report.total:>7}  in all")
     return 0
 
 
@@ -230,6 +281,8 @@ COMMANDS = {
     "kiosks": run_kiosks,
     "ticket-preview": run_ticket_preview,
     "worker": run_worker,
+    "backup": run_backup,
+    "purge": run_purge,
 }
 
 if __name__ == "__main__":

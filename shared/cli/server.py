@@ -11,11 +11,16 @@ import resource
 
 from gunicorn.app.base import BaseApplication
 
+from shared.notifications.sender import STOP_SECONDS as SENDER_STOP_SECONDS
+
 # Sockets and requests one worker holds at once (gunicorn's worker_connections).
 DEFAULT_CONNECTIONS = 10_000
 # On a stop, open WebSockets never end by themselves: gunicorn waits this long, then closes them
-# and the pages reconnect (to the restarted server, or another process).
-GRACEFUL_TIMEOUT_SECONDS = 5
+# and the pages reconnect (to the restarted server, or another process). It is longer than the
+# e-mail/SMS sender's stop (the message in hand and its outcome): the worker tells the sender to
+# stop as the wait begins (shared.cli.gevent_worker), so it finishes its send before the arbiter
+# kills the worker at the end of this wait.
+GRACEFUL_TIMEOUT_SECONDS = int(SENDER_STOP_SECONDS) + 5
 
 
 class JonoServer(BaseApplication):
@@ -54,10 +59,18 @@ def raise_open_file_limit(wanted: int) -> int:
     return soft
 
 
-def serve(config_path: str, host: str, port: int, connections: int = DEFAULT_CONNECTIONS) -> None:
+def serve(
+    config_path: str,
+    host: str,
+    port: int,
+    connections: int = DEFAULT_CONNECTIONS,
+    graceful_timeout: int = GRACEFUL_TIMEOUT_SECONDS,
+) -> None:
     """Run until stopped.
 
     :param connections: the most sockets and requests served at once
+    :param graceful_timeout: seconds a stop waits for open sockets (tests that stop and start
+        servers all day may shorten it; in production keep it above the sender's stop)
     """
     raise_open_file_limit(connections + 1024)  # the sockets, plus database and log files
     JonoServer(
@@ -65,10 +78,10 @@ def serve(config_path: str, host: str, port: int, connections: int = DEFAULT_CON
         {
             "bind": f"{host}:{port}",
             "workers": 1,
-            "worker_class": "gevent",
+            "worker_class": "shared.cli.gevent_worker.JonoWorker",  # gevent's, stopping the sender
             "worker_connections": connections,
             "timeout": 0,  # WebSockets stay open for hours; the arbiter must not kill the worker
-            "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
+            "graceful_timeout": graceful_timeout,
             "accesslog": None,
             "loglevel": "warning",
         },

@@ -24,6 +24,7 @@ from shared.config.deployment import (
 from shared.config.notifications import NotificationSettings, parse_notifications
 from shared.config.queues import Category, Queue, parse_categories, parse_queues
 from shared.config.reader import LANGUAGES, ConfigError, ConfigReader
+from shared.config.retention import RetentionSettings, parse_retention
 from shared.config.rules import Rules, parse_rules
 from shared.config.service_points import ServicePoint, parse_service_point
 from shared.config.speech import SpeechSettings, parse_speech
@@ -48,6 +49,7 @@ class Config:
     deployment: Deployment = field(default_factory=Deployment)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     def service_point(self, service_point_id: str) -> ServicePoint | None:
         """Return the service point with this id, or None."""
@@ -118,6 +120,7 @@ def parse_config(raw: dict, source: str = "config") -> Config:
             "notifications",
             "accounts",
             "speech",
+            "retention",
         },
     )
     deployment = reader.table(raw, "deployment")
@@ -170,4 +173,5 @@ def parse_config(raw: dict, source: str = "config") -> Config:
         deployment=parse_deployment(reader, deployment),
         accounts=parse_accounts(reader, reader.table(raw, "accounts")),
         speech=parse_speech(reader, reader.table(raw, "speech")),
+        retention=parse_retention(reader, reader.table(raw, "retention")),
     )

@@ -50,6 +50,16 @@ RULE_SETTINGS = (
     Setting("print_retry_max_seconds", 60.0, "longest wait between two tries of a print"),
     Setting("printer_probe_seconds", 30.0, "seconds between printer checks; 0 turns them off"),
     Setting(
+        "print_ticket_limit_seconds",
+        300.0,
+        "seconds a ticket's slip may wait for its printer before it is given up, never late",
+    ),
+    Setting(
+        "print_pin_slip_limit_seconds",
+        30.0,
+        "seconds a slip with a PIN may wait for its printer before it is discarded, never late",
+    ),
+    Setting(
         "kiosk_ticket_burst",
         6,
         "waiting numbers one kiosk may give out at once (a family's), before the pace applies",
@@ -75,6 +85,8 @@ class Rules:
     print_retry_base_seconds: float = 2.0
     print_retry_max_seconds: float = 60.0
     printer_probe_seconds: float = 30.0
+    print_ticket_limit_seconds: float = 300.0
+    print_pin_slip_limit_seconds: float = 30.0
     kiosk_ticket_burst: int = 6
     kiosk_tickets_per_minute: float = 3.0
 
@@ -105,6 +117,9 @@ def parse_rules(reader: ConfigReader, table: dict) -> Rules:
         reader.fail("rules.print_retry_base_seconds", "must be above 0")
     if values["print_retry_max_seconds"] < values["print_retry_base_seconds"]:
         reader.fail("rules.print_retry_max_seconds", "must be at least print_retry_base_seconds")
+    for name in ("print_ticket_limit_seconds", "print_pin_slip_limit_seconds"):
+        if values[name] <= 0:
+            reader.fail(f"rules.{name}", "must be above 0")
     if values["kiosk_ticket_burst"] < 1:
         reader.fail("rules.kiosk_ticket_burst", "must be at least 1")
     if values["kiosk_tickets_per_minute"] <= 0:

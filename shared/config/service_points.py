@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -49,6 +50,9 @@ class ServicePoint:
     # `appointments.closed_days`), and dates with other hours than their weekday's (None: closed).
     closed_days: frozenset[date] = frozenset()
     opening_exceptions: dict[date, OpeningHours | None] = field(default_factory=dict)
+    # When a new service day starts (its numbers restart), in minutes after local midnight: a
+    # point open around the clock may restart its numbering at a quiet hour instead.
+    day_starts_minute: int = 0
     # Kiosks admitted by their address instead of a pairing (an office's own kiosk network).
     kiosk_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
 
@@ -89,7 +93,7 @@ def parse_service_point(
         item,
         where,
         {"id", "name", "address", "timezone", "opening_hours", "counters", "printer", "city"}
-        | {"appointments", "kiosk_networks", "closed_days", "opening_exceptions"}
+        | {"appointments", "kiosk_networks", "closed_days", "opening_exceptions", "day_starts_at"}
         | DISPLAY_KEYS,
     )
     timezone = reader.get(item, f"{where}.timezone", str, "Europe/Helsinki")
@@ -118,9 +122,20 @@ def parse_service_point(
         ),
         closed_days=appointment_config.parse_closed_days(reader, item, f"{where}.closed_days"),
         opening_exceptions=parse_opening_exceptions(reader, item, where),
+        day_starts_minute=_parse_day_start(reader, item, where),
         kiosk_networks=_parse_kiosk_networks(reader, item, where),
         **_parse_display(reader, item, where, queue_ids),
     )
+
+
+def _parse_day_start(reader: ConfigReader, item: dict, where: str) -> int:
+    """Read `day_starts_at = "04:00"` (default "00:00") as minutes after midnight."""
+    key = f"{where}.day_starts_at"
+    text = reader.get(item, key, str, "00:00")
+    match = re.fullmatch(r"(\d{2}):(\d{2})", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        reader.fail(key, "must be a time like '04:00'")
+    return int(match[1]) * 60 + int(match[2])
 
 
 def _parse_kiosk_networks(reader: ConfigReader, item: dict, where: str) -> tuple:

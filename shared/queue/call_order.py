@@ -16,11 +16,13 @@ from shared.storage.timestamps import utc_text
 
 
 def due_appointment_tickets(
-    db: sqlite_utils.Database, config: Config, queue_ids, now: datetime
+    db: sqlite_utils.Database, config: Config, service_point_id: str, queue_ids, now: datetime
 ) -> dict[int, str]:
     """Waiting tickets of checked-in appointments that have started, by ticket id -> start.
 
     Only for a counter that serves an appointment queue: the others keep their own order.
+
+    :param service_point_id: the counter's service point
     """
     appointment_queues = [
         queue_id for queue_id in queue_ids if config.queue(queue_id).kind == "appointment"
@@ -28,10 +30,13 @@ def due_appointment_tickets(
     if not appointment_queues:
         return {}
     placeholders = ", ".join("?" for _ in appointment_queues)
+    # From the point's waiting tickets to their appointments (CROSS JOIN keeps that order): from
+    # the appointments' side every checked-in appointment ever would be looked at (issue 14).
     rows = db.execute(
-        "SELECT a.ticket_id, a.starts_at FROM appointments a JOIN tickets t ON t.id = a.ticket_id"
-        f" WHERE a.status = 'checked_in' AND a.starts_at <= ? AND t.status = 'waiting'"
-        f" AND t.queue IN ({placeholders})",
-        [utc_text(now), *appointment_queues],
+        "SELECT t.id, a.starts_at FROM tickets t CROSS JOIN appointments a"
+        " ON a.id = t.appointment_id AND a.ticket_id = t.id"
+        f" WHERE t.service_point = ? AND t.status = 'waiting' AND t.queue IN ({placeholders})"
+        " AND a.status = 'checked_in' AND a.starts_at <= ?",
+        [service_point_id, *appointment_queues, utc_text(now)],
     ).fetchall()
     return {ticket_id: starts_at for ticket_id, starts_at in rows}

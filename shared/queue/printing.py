@@ -1,4 +1,5 @@
-"""Printed tickets as domain facts: what the slip says, and what became of the print.
+"""Printed tickets as domain facts: what the slip says, what became of the print, and the
+print jobs kept until they have left their printer's lane (so that a restart resumes them).
 
 No Flask here: functions take a database, plain values and ``now``, and return events to
 broadcast after the commit, like :mod:`shared.queue.tickets`. The worker that delivers slips
@@ -140,3 +141,55 @@ def failed_prints(db: sqlite_utils.Database, service_point_id: str, day: str) ->
             [service_point_id, day, FAILED],
         )
     )
+
+
+def keep_print_job(
+    db: sqlite_utils.Database,
+    service_point_id: str,
+    ticket_id: int | None,
+    payload: bytes,
+    now: datetime,
+    expires_at: datetime,
+) -> int:
+    """Keep a print job until it has left its lane, so that a restart can resume it.
+
+    :param ticket_id: the ticket whose slip it is, or None for a confirmation slip
+    :param expires_at: when its time limit runs out; past it the job is never printed
+    :returns: the job's number
+    """
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT INTO print_jobs (service_point, ticket_id, payload, queued_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [service_point_id, ticket_id, payload, utc_text(now), utc_text(expires_at)],
+        )
+        return cursor.lastrowid
+
+
+def forget_print_job(db: sqlite_utils.Database, job_number: int) -> None:
+    """Delete a job that has left its lane, and with it the slip's bytes (a PIN, maybe)."""
+    with write_transaction(db):
+        db.execute("DELETE FROM print_jobs WHERE id = ?", [job_number])
+
+
+def kept_print_jobs(db: sqlite_utils.Database) -> list[dict]:
+    """Every kept job, oldest first: those a restart finds unfinished."""
+    return list(
+        db.query(
+            "SELECT id, service_point, ticket_id, payload, expires_at FROM print_jobs ORDER BY id"
+        )
+    )
+
+
+def tickets_queued_without_a_job(db: sqlite_utils.Database, service_point_id: str) -> list[int]:
+    """Waiting tickets still said to be "queued" although no job is kept for their slip.
+
+    A restart of a version before kept jobs lost them; nothing will ever print these slips.
+    """
+    rows = db.execute(
+        "SELECT id FROM tickets WHERE service_point = ? AND status = ? AND print_status = ?"
+        " AND id NOT IN (SELECT ticket_id FROM print_jobs WHERE ticket_id IS NOT NULL)"
+        " ORDER BY id",
+        [service_point_id, WAITING, QUEUED],
+    ).fetchall()
+    return [row[0] for row in rows]

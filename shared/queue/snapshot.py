@@ -16,6 +16,7 @@ from printers.backends import PrinterStatus
 from shared.config import Config, ServicePoint
 from shared.queue.opening import walk_in_hours
 from shared.queue.printing import failed_prints, printer_status
+from shared.queue.service_days import service_day_start
 from shared.queue.tickets import WAITING, local_day, require_service_point
 from shared.storage.event_log import last_sequence
 from shared.storage.timestamps import parse_utc, utc_text
@@ -41,24 +42,33 @@ def build_snapshot(
         day = local_day(service_point, now)
         # Plain tuples rather than sqlite-utils' dict rows: the waiting list can be long, and a
         # snapshot is built for every change.
+        # Every waiting number: a service day's expire when the point closes, so only a queue open
+        # across midnight holds any of an earlier day (shared.queue.service_days).
         waiting = db.execute(
             "SELECT id, number, queue, party_size, queued_at FROM tickets"
-            " WHERE service_point = ? AND day = ? AND status = ? ORDER BY queued_at, id",
-            [service_point.id, day, WAITING],
+            " WHERE service_point = ? AND status = ? ORDER BY queued_at, id",
+            [service_point.id, WAITING],
         ).fetchall()
+        # Whatever day a number was issued on: one called before this service day began was
+        # closed as expired when the day started (shared.queue.service_days).
         active = db.execute(
             "SELECT number, counter, queue, status FROM tickets"
-            " WHERE service_point = ? AND day = ? AND status IN ('called', 'serving')"
+            " WHERE service_point = ? AND status IN ('called', 'serving')"
             " ORDER BY counter",
-            [service_point.id, day],
+            [service_point.id],
         ).fetchall()
-        recent = db.execute(
-            "SELECT t.number, e.counter, e.queue, e.at FROM events e"
-            " JOIN tickets t ON t.id = e.ticket_id WHERE e.service_point = ?"
-            " AND e.type IN ('TicketCalled', 'TicketRecalled') AND t.day = ?"
-            " ORDER BY e.sequence DESC LIMIT ?",
-            [service_point.id, day, RECENT_CALLS],
-        ).fetchall()
+        first_sequence = first_sequence_of_day(db, service_point, now)
+        recent = []
+        if first_sequence is not None:
+            # From the day's first event on only: walking back until today's calls are found
+            # went through every past call before the day's first one (issue 14).
+            recent = db.execute(
+                "SELECT t.number, e.counter, e.queue, e.at FROM events e"
+                " JOIN tickets t ON t.id = e.ticket_id WHERE e.service_point = ?"
+                " AND e.type IN ('TicketCalled', 'TicketRecalled') AND e.sequence >= ?"
+                " ORDER BY e.sequence DESC LIMIT ?",
+                [service_point.id, first_sequence, RECENT_CALLS],
+            ).fetchall()
         open_counters = [
             row["counter"]
             for row in db.query(
@@ -66,7 +76,7 @@ def build_snapshot(
                 [service_point.id],
             )
         ]
-        service_minutes = average_service_minutes(db, service_point, day, config)
+        service_minutes = average_service_minutes(db, service_point, day, config, first_sequence)
         printer = printer_status(db, service_point.id) or {}
         unprinted = failed_prints(db, service_point.id, day)
     finally:
@@ -92,9 +102,9 @@ def build_snapshot(
                 "waiting_count": len(in_queue),
                 "estimated_wait_minutes": wait,
                 "minutes_per_customer": round(minutes_per_customer, 2),
-                "is_likely_served_today": bool(
-                    hours.closes_at and now + timedelta(minutes=wait) < hours.closes_at
-                ),
+                # Open with no closing ahead (around the clock): served, whatever the wait.
+                "is_likely_served_today": hours.is_open
+                and (hours.closes_at is None or now + timedelta(minutes=wait) < hours.closes_at),
                 "waiting": in_queue,
             }
         )
@@ -156,27 +166,48 @@ def place_in_queue(snapshot: dict, ticket_id: int, queue_id: str) -> tuple[int, 
     return ahead, math.ceil(ahead * queue_state["minutes_per_customer"])
 
 
-def average_service_minutes(db, service_point: ServicePoint, day: str, config: Config) -> float:
+def first_sequence_of_day(db, service_point: ServicePoint, now: datetime) -> int | None:
+    """The number of the first event since the service day of `now` began (None: none yet).
+
+    Events get rising numbers as they are written, so every event of the day comes at or after
+    it: the calls of the day, also of a number issued before midnight at a point open around
+    the clock. One range of the events' (service point, time) index, so it costs the same
+    whatever the history.
+    """
+    row = db.execute(
+        "SELECT MIN(sequence) FROM events WHERE service_point = ? AND at >= ?",
+        [service_point.id, utc_text(service_day_start(service_point, now))],
+    ).fetchone()
+    return row[0]
+
+
+def average_service_minutes(
+    db, service_point: ServicePoint, day: str, config: Config, first_sequence: int | None
+) -> float:
     """Mean minutes from call to finish over the day's latest finished tickets, from the event log.
 
     Falls back to the configured default until the day has a few finished customers.
+
+    :param first_sequence: the day's first event (`first_sequence_of_day`; None: no ticket yet)
     """
-    rows = list(
-        db.query(
-            "SELECT finished.at AS finished_at, (SELECT MAX(called.at) FROM events called"
+    rows = []
+    if first_sequence is not None:  # no ticket today: nobody finished
+        # Bounded by the day's first event, as the recent calls are: until the day had
+        # SERVICE_TIME_SAMPLE finished customers, the walk went through every past finish.
+        rows = db.execute(
+            "SELECT finished.at, (SELECT MAX(called.at) FROM events called"
             "   WHERE called.ticket_id = finished.ticket_id AND called.type = 'TicketCalled'"
-            "   AND called.sequence < finished.sequence) AS called_at"
+            "   AND called.sequence < finished.sequence)"
             " FROM events finished JOIN tickets ON tickets.id = finished.ticket_id"
             " WHERE finished.service_point = ? AND finished.type = 'TicketFinished'"
-            " AND tickets.day = ?"
+            " AND finished.sequence >= ? AND tickets.day = ?"
             " ORDER BY finished.sequence DESC LIMIT ?",
-            [service_point.id, day, SERVICE_TIME_SAMPLE],
-        )
-    )
+            [service_point.id, first_sequence, day, SERVICE_TIME_SAMPLE],
+        ).fetchall()
     durations = [
-        (parse_utc(row["finished_at"]) - parse_utc(row["called_at"])).total_seconds() / 60
-        for row in rows
-        if row["called_at"]
+        (parse_utc(finished_at) - parse_utc(called_at)).total_seconds() / 60
+        for finished_at, called_at in rows
+        if called_at
     ]
     if len(durations) < 3:  # too few to trust: a single quick case would promise a short wait
         return float(config.rules.default_service_minutes)

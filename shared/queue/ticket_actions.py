@@ -24,7 +24,6 @@ from shared.queue.tickets import (
     Outcome,
     current_ticket,
     get_ticket,
-    local_day,
     require_service_point,
     ticket_from_row,
 )
@@ -49,16 +48,17 @@ def call_next_ticket(
     """
     service_point = require_service_point(config, service_point_id)
     counter = _require_counter(service_point, counter_number)
-    day = local_day(service_point, now)
     with write_transaction(db):
         _require_counter_free(db, service_point.id, counter_number)
         placeholders = ", ".join("?" for _ in counter.queues)
+        # Every waiting number, whatever its service day: a day's numbers expire when the point
+        # closes (shared.queue.service_days), so only a queue open across midnight carries any.
         candidates = [
             ticket_from_row(row)
             for row in db.query(
-                f"SELECT * FROM tickets WHERE service_point = ? AND day = ? AND status = ?"
+                f"SELECT * FROM tickets WHERE service_point = ? AND status = ?"
                 f" AND queue IN ({placeholders}) ORDER BY queued_at, id",
-                [service_point.id, day, WAITING, *counter.queues],
+                [service_point.id, WAITING, *counter.queues],
             )
         ]
         if not candidates:
@@ -66,7 +66,7 @@ def call_next_ticket(
         if config.rules.call_order == "priority":
             rank = {queue_id: index for index, queue_id in enumerate(counter.queues)}
             candidates.sort(key=lambda ticket: rank[ticket.queue])  # stable: keeps time order
-        due = due_appointment_tickets(db, config, counter.queues, now)
+        due = due_appointment_tickets(db, config, service_point.id, counter.queues, now)
         if due:  # checked-in appointments whose time has come go first, earliest start first
             candidates.sort(key=lambda ticket: due.get(ticket.id, "~"))
         outcome = _move(db, candidates[0], "TicketCalled", CALLED, counter_number, clerk, now)

@@ -50,7 +50,10 @@ def ticket_status(
         raise NotFound("unknown_ticket")
     ticket = ticket_from_row(rows[0])
     service_point = config.service_point(ticket.service_point)
-    if service_point is None or ticket.day != local_day(service_point, now):
+    # Valid for its service day, and while it still waits (a queue open across midnight).
+    if service_point is None or (
+        ticket.day != local_day(service_point, now) and ticket.status != WAITING
+    ):
         raise NotFound("unknown_ticket")
     people_ahead, estimate = 0, 0
     if ticket.status == WAITING:

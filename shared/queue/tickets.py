@@ -11,7 +11,7 @@ import json
 import secrets
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -88,8 +88,10 @@ def ticket_from_row(row: dict) -> Ticket:
 
 
 def local_day(service_point: ServicePoint, now: datetime) -> str:
-    """The service point's calendar day at `now`, as YYYY-MM-DD: numbering restarts each day."""
-    return now.astimezone(service_point.zone).date().isoformat()
+    """The service day at `now`, as YYYY-MM-DD: the point's local date, shifted by its
+    `day_starts_at` (numbering restarts when a service day starts)."""
+    local = now.astimezone(service_point.zone)
+    return (local - timedelta(minutes=service_point.day_starts_minute)).date().isoformat()
 
 
 def require_service_point(config: Config, service_point_id: str) -> ServicePoint:

@@ -105,13 +105,13 @@ def notify_turn_near(
     _forget_ended(db, service_point_id, today)
     waiting = db.execute(
         "SELECT id, number, language, notify_phone, (SELECT COUNT(*) FROM tickets AS other"
-        "  WHERE other.service_point = mine.service_point AND other.day = mine.day"
+        "  WHERE other.service_point = mine.service_point"
         "  AND other.status = 'waiting' AND other.queue = mine.queue"
         "  AND (other.queued_at < mine.queued_at"
         "   OR (other.queued_at = mine.queued_at AND other.id < mine.id)))"
-        " FROM tickets AS mine WHERE service_point = ? AND day = ? AND status = 'waiting'"
+        " FROM tickets AS mine WHERE service_point = ? AND status = 'waiting'"
         " AND notify_phone IS NOT NULL",
-        [service_point_id, today],
+        [service_point_id],
     ).fetchall()
     if not waiting or not config.notifications.sms_enabled:
         return 0
@@ -137,19 +137,21 @@ def notify_turn_near(
                 text,
                 utc_text(now),
                 utc_text(now),
-                f"ticket:{ticket_id}:{TURN_NEAR_KIND}:{today}",
+                f"ticket:{ticket_id}:{TURN_NEAR_KIND}",
             ],
         ).rowcount
     return queued
 
 
 def _forget_ended(db: sqlite_utils.Database, service_point_id: str, today: str) -> None:
-    """Delete the numbers of ended tickets, and of earlier days' tickets that never ended."""
+    """Delete the numbers of ended tickets (finished, no-show, expired), and of earlier days'
+    that are not waiting (a queue open across midnight keeps its waiting numbers)."""
     ended = [
         row[0]
         for row in db.execute(
             "SELECT id FROM tickets WHERE notify_phone IS NOT NULL AND service_point = ?"
-            " AND (status IN ('finished', 'no_show') OR day < ?)",
+            " AND (status IN ('finished', 'no_show', 'expired')"
+            " OR (day < ? AND status != 'waiting'))",
             [service_point_id, today],
         ).fetchall()
     ]

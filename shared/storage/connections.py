@@ -43,7 +43,10 @@ def connect(path: str) -> sqlite_utils.Database:
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MILLISECONDS}")
     connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = NORMAL")
+    # FULL, not NORMAL: in WAL mode NORMAL syncs the log only at checkpoints, so a power cut can
+    # roll back tickets whose slips were printed and give their numbers out again. FULL syncs the
+    # log before every COMMIT returns (its cost is in docs/benchmarks.md, benchmark 1).
+    connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
     database = sqlite_utils.Database(connection)
     database.write_lock = _write_lock_of(path)

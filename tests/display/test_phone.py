@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.web.lost_appointments import sweeper_of
 from tests.conftest import count_rows
 
 URGENT_BODY = {
@@ -58,10 +59,13 @@ def test_status_follows_the_call_to_the_counter(client, issue_number, make_clerk
     assert (status["status"], status["counter"], status["people_ahead"]) == ("called", 4, 0)
 
 
-def test_token_expires_at_the_end_of_the_tickets_day(client, issue_number, clock):
+def test_token_expires_at_the_end_of_the_tickets_day(app, client, issue_number, clock):
     ticket = issue_number()
     clock.advance(hours=13, minutes=59)  # 23:59 in Helsinki: still the same day
-    assert client.get(f"/api/v1/ticket-status/{ticket['status_token']}").status_code == 200
+    with app.app_context():  # the point closed at 16:15: its waiting numbers expired
+        sweeper_of(app).sweep_and_publish()
+    same_day = client.get(f"/api/v1/ticket-status/{ticket['status_token']}")
+    assert (same_day.status_code, same_day.json["status"]) == (200, "expired")
     clock.advance(minutes=2)
     response = client.get(f"/api/v1/ticket-status/{ticket['status_token']}?lang=fi")
     assert response.status_code == 404
@@ -102,7 +106,9 @@ def test_phone_page_for_an_unknown_token_is_a_translated_404(client, language):
     assert "Jono" in page
 
 
-def test_phone_page_of_yesterdays_ticket_is_404(client, issue_number, clock):
+def test_phone_page_of_yesterdays_ticket_is_404(app, client, issue_number, clock):
     ticket = issue_number()
     clock.advance(days=1)
+    with app.app_context():  # the day ended at closing: its waiting numbers expired
+        sweeper_of(app).sweep_and_publish()
     assert client.get(f"/t/{ticket['status_token']}").status_code == 404

@@ -42,6 +42,7 @@ START_TIMEOUT_SECONDS = 20
 STOP_TIMEOUT_SECONDS = 15
 REDIS_START_SECONDS = 10
 LIVE_KIOSK_BURST = 1_000_000
+TEST_GRACEFUL_TIMEOUT_SECONDS = 3
 ALL_DAYS_OPEN = (
     "opening_hours = { "
     + ", ".join(
@@ -261,6 +262,10 @@ class LiveServer:
                     "127.0.0.1",
                     "--port",
                     str(self.port),
+                    # Tests stop and start servers all day: a stop need not wait the
+                    # production 30 s for open sockets (no test stops mid-send).
+                    "--graceful-timeout",
+                    str(TEST_GRACEFUL_TIMEOUT_SECONDS),
                     *self.serve_options,
                 ],
                 cwd=self.directory,

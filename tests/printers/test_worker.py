@@ -110,7 +110,8 @@ def test_failed_jobs_are_retried_and_printed_in_order_when_the_printer_comes_bac
 
     assert received == [b"first slip\n", b"second slip\n"]
     assert status_log.statuses("A001") == [QUEUED, FAILED, FAILED, FAILED, PRINTED]
-    assert status_log.statuses("A002") == [QUEUED, PRINTED]
+    # The second slip is told at the first failure that the printer is down, not left queued.
+    assert status_log.statuses("A002") == [QUEUED, FAILED, PRINTED]
     assert clock.sleeps == [1, 2, 3]  # doubling, capped at max_delay
     first_failure = status_log.details("A001", FAILED)[0]
     assert "connection refused" in first_failure and "next try in 1 s" in first_failure
@@ -278,3 +279,43 @@ def test_bad_printer_settings_are_refused_at_submit(status_log):
     with pytest.raises(ValueError, match="'host'"):
         worker.submit("A001", {"type": "network"}, b"slip")
     worker.stop()
+
+
+def test_every_job_waiting_on_a_printer_that_refuses_reports_failed_at_once(status_log):
+    # A closed port: the first attempt fails, and every slip behind it hears so at once
+    # instead of waiting, queued, behind the first one's retries.
+    worker = PrintWorker(status_log, retry=RetryPolicy(base_delay=600, max_delay=600))
+    port = free_port()
+    for number in range(1, 6):
+        worker.submit(f"B00{number}", network(port), b"slip")
+    for number in range(1, 6):
+        status_log.wait_for(f"B00{number}", FAILED)
+    worker.stop()
+
+    assert "connection refused" in status_log.details("B005", FAILED)[0]
+
+
+def test_a_job_past_its_limit_is_discarded_where_it_waits_and_never_printed_late(status_log):
+    clock = FakeClock()
+    finished = []
+    port = free_port()  # the printer is off
+    worker = PrintWorker(
+        status_log,
+        retry=RetryPolicy(base_delay=0.05, max_delay=0.1),
+        clock=clock,
+        on_finished=lambda job_id, status: finished.append((job_id, status)),
+    )
+    worker.submit("A001", network(port), b"ticket slip\n")
+    worker.submit("PIN", network(port), b"PIN 4711\n", time_limit=30)
+    status_log.wait_for("PIN", FAILED)  # told the printer is down, behind A001
+    clock.now += 31  # the PIN slip's limit runs out while it waits behind A001
+    with PrinterListener(port=port) as printer:
+        status_log.wait_for("A001", PRINTED)
+        worker.submit("A002", network(port), b"next slip\n")
+        status_log.wait_for("A002", PRINTED)
+        received = printer.wait_for_jobs(2)
+    worker.stop()
+
+    assert received == [b"ticket slip\n", b"next slip\n"]
+    assert "will not be printed late" in status_log.details("PIN", FAILED)[-1]
+    assert ("PIN", FAILED) in finished and PRINTED not in status_log.statuses("PIN")

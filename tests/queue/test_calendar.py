@@ -4,7 +4,7 @@ the kiosk, the display's snapshot and the free appointment times alike; "24:00" 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -130,8 +130,8 @@ def test_a_point_of_its_own_closed_day_and_an_exception_that_opens_a_saturday(co
 
 
 def test_24_00_closes_at_midnight_exactly(config):
-    open_all_day = {weekday: OpeningHours(time(0), time.max) for weekday in range(7)}
-    changed = with_calendar(config, opening_hours=open_all_day)
+    until_midnight = {weekday: OpeningHours(time(8), time.max) for weekday in range(7)}
+    changed = with_calendar(config, opening_hours=until_midnight)
     hours = walk_in_hours(changed, helsinki(changed), at(TUESDAY, 12))
     assert hours.closes_at == datetime(2026, 12, 2, 0, 0, tzinfo=HELSINKI)
     assert hours.last_ticket_at == at(TUESDAY, 23, 30)
@@ -171,3 +171,18 @@ def test_the_domain_refuses_a_number_on_a_holiday(issue, config, clock):
     with pytest.raises(DomainError) as refused:
         issue(settings=with_holidays(config, TUESDAY))
     assert refused.value.code == "not_issuing"
+
+
+def test_opening_hours_count_real_time_on_the_night_the_clock_falls_back(config):
+    """2027-10-31: 04:00 local falls back to 03:00. A point closing at 03:30 closes at the first
+    03:30 and stays closed in the repeated hour; its last ticket is 30 real minutes before."""
+    night = date(2027, 10, 31)
+    hours = {night.weekday(): OpeningHours(time(0), time(3, 30))}
+    changed = with_calendar(config, opening_hours=hours)
+    point = helsinki(changed)
+    first_pass = datetime(2027, 10, 31, 0, 10, tzinfo=UTC)  # 03:10 local, summer time
+    opened = walk_in_hours(changed, point, first_pass)
+    assert opened.is_open and opened.closes_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    assert opened.last_ticket_at == datetime(2027, 10, 31, 0, 0, tzinfo=UTC)
+    second_pass = datetime(2027, 10, 31, 1, 10, tzinfo=UTC)  # 03:10 local again, winter time
+    assert not walk_in_hours(changed, point, second_pass).is_open

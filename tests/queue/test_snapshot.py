@@ -10,6 +10,7 @@ import pytest
 from shared.errors import DomainError
 from shared.queue import ticket_actions
 from shared.queue.counters import close_counters_of, open_counter
+from shared.queue.service_days import expire_ended_numbers
 from shared.queue.snapshot import build_snapshot
 from tests.conftest import HELSINKI
 
@@ -201,11 +202,14 @@ def test_yesterdays_numbers_are_not_shown(snapshot, issue, db, config, clock):
     issue()
     call_next(db, config, clock, counter=1)
     clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=HELSINKI))
+    assert snapshot()["recent_calls"] == []  # yesterday's calls
+    # The day-end sweep closes what the day left: the waiting number and the called one.
+    expired = expire_ended_numbers(db, config, config.service_point("helsinki"), clock.now())
+    assert [event.type for event in expired] == ["TicketExpired", "TicketExpired"]
     state = snapshot()
     assert queue_of(state, "urgent")["waiting_count"] == 0
     assert state["now_serving"] == []
-    assert state["recent_calls"] == []
-    assert state["sequence"] == 3  # the event numbering goes on across days
+    assert state["sequence"] == 5  # the event numbering goes on across days
 
 
 def test_snapshot_holds_no_personal_data(snapshot, issue, db, config, clock):

@@ -35,6 +35,7 @@ CLERK_OPERATIONS = {
     "listTodaysAppointments",
     "getAppointmentMessages",
     "freeCounter",
+    "listExpiredTickets",
 }
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 

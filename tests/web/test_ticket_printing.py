@@ -2,7 +2,9 @@
 
 A TCP listener on loopback plays the service point's printer. The ticket exists before it is
 printed; a printer that is away makes the print fail, then succeed on a retry; a ticket called
-in the meantime is not printed late; a clerk can reprint.
+in the meantime is not printed late; a clerk can reprint. A printer that is stuck fails every
+ticket waiting on it at once; a slip past its time limit is never printed; a restart resumes
+the jobs within their limit and shows the others as failed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 import pytest
 
 from printers.printer_config import parse_printer_config
+from shared.web.ticket_printing import TicketPrinting
 from tests.printers.escpos_decoder import decode
 from tests.printers.printer_listener import PrinterListener, free_port
 
@@ -27,6 +30,9 @@ URGENT_ANSWERS = {
 }
 DEADLINE_SECONDS = 10.0
 KEY = "kiosk-1-visit-0001"
+# More than the socket buffers hold, so that it can only go out to a printer that reads.
+BIG_SLIP = b"\x00" * (16 * 1024 * 1024)
+PIN_SLIP = b"\x1b@Varaustunnus 7HK4-2QX9\nPIN 4711\n\x1dV\x00"
 
 
 @pytest.fixture
@@ -275,3 +281,127 @@ def test_the_kiosk_can_say_the_printer_failed_in_each_language(client, language,
     assert page.status_code == 200
     found = re.search(r'id="kiosk-text">(.*?)</script>', page.get_data(as_text=True), re.S)
     assert json.loads(found.group(1))["print_failed"] == sentence
+
+
+def kept_payloads(db) -> list[bytes]:
+    """The slips' bytes still kept in the database."""
+    return [row[0] for row in db.execute("SELECT payload FROM print_jobs").fetchall()]
+
+
+def restart_printing(app) -> TicketPrinting:
+    """Stop the app's print service and start a new one on the same database, as a restart
+    of Jono would (the autouse fixture stops the new one)."""
+    state = app.extensions["jono"]
+    state.printing.stop()
+    state.printing = TicketPrinting(app)
+    return state.printing
+
+
+@pytest.mark.parametrize("stuck", ["refuses", "never_reads"])
+def test_every_ticket_behind_a_stuck_printer_reports_failed_within_seconds(
+    app, client, printer_port, stuck
+):
+    if stuck == "never_reads":
+        printer = PrinterListener(port=printer_port, reads=False).start()
+        # The job in front is a slip the printer will not take; the tickets wait behind it.
+        app.extensions["jono"].printing.print_slip("helsinki", BIG_SLIP)
+    else:
+        printer = None  # nothing listens: the connection is refused
+    try:
+        tickets = [issue(client, key=f"{KEY}-{number}") for number in range(4)]
+        for ticket in tickets:
+            wait_for_print_status(client, ticket, "failed")
+        snapshot = client.get("/api/v1/service-points/helsinki/snapshot").json
+    finally:
+        app.extensions["jono"].printing.stop()
+        if printer is not None:
+            printer.stop()
+
+    failed_numbers = [row["number"] for row in snapshot["failed_prints"]]
+    assert failed_numbers == [ticket["number"] for ticket in tickets]
+
+
+def test_a_pin_slip_is_never_printed_after_its_limit(app, client, clock, db, printer_port):
+    printing = app.extensions["jono"].printing
+    assert printing.print_slip("helsinki", PIN_SLIP)
+    ticket = issue(client)
+    wait_for_print_status(client, ticket, "failed")  # behind the PIN slip: the printer is off
+    assert PIN_SLIP in kept_payloads(db)
+    clock.advance(seconds=app.extensions["jono"].config.rules.print_pin_slip_limit_seconds + 1)
+
+    with PrinterListener(port=printer_port) as printer:  # the printer is back, too late
+        wait_for_print_status(client, ticket, "printed")
+        jobs = printer.wait_for_jobs(1)
+
+    assert len(jobs) == 1 and ticket["number"] in decode(jobs[0]).words
+    assert not any(b"PIN 4711" in job for job in jobs)
+    assert kept_payloads(db) == []  # the PIN's bytes are gone with the job
+
+
+def test_a_restart_resumes_the_slips_still_within_their_limit(app, client, db, printer_port):
+    ticket = issue(client)
+    wait_for_print_status(client, ticket, "failed")
+    assert len(kept_payloads(db)) == 1
+
+    with PrinterListener(port=printer_port) as printer:
+        restart_printing(app)
+        wait_for_print_status(client, ticket, "printed")
+        jobs = printer.wait_for_jobs(1)
+
+    assert ticket["number"] in decode(jobs[0]).words
+    assert kept_payloads(db) == []
+
+
+def test_a_restart_after_the_limits_prints_nothing_late_and_shows_the_slips_failed(
+    app, client, clock, db, printer_port
+):
+    app.extensions["jono"].printing.print_slip("helsinki", PIN_SLIP)
+    late = issue(client)
+    wait_for_print_status(client, late, "failed")
+    app.extensions["jono"].printing.stop()
+    clock.advance(seconds=app.extensions["jono"].config.rules.print_ticket_limit_seconds + 1)
+
+    with PrinterListener(port=printer_port) as printer:
+        restart_printing(app)
+        fresh = issue(client, key=f"{KEY}-after-restart")
+        wait_for_print_status(client, fresh, "printed")
+        jobs = printer.wait_for_jobs(1)
+
+    assert [job for job in jobs if late["number"] in decode(job).words] == []
+    assert not any(b"PIN 4711" in job for job in jobs)
+    assert print_status(client, late) == "failed"
+    detail = db.execute("SELECT print_detail FROM tickets WHERE id = ?", [late["id"]]).fetchone()
+    assert "restarted" in detail[0]
+    assert kept_payloads(db) == []
+
+
+def test_a_ticket_queued_with_no_kept_job_is_shown_failed_at_a_restart(app, client, db):
+    # As a restart of a version that kept jobs in memory only left it: "queued" for ever.
+    ticket = issue(client)
+    app.extensions["jono"].printing.stop()
+    db.execute("DELETE FROM print_jobs")
+    db.execute("UPDATE tickets SET print_status = 'queued' WHERE id = ?", [ticket["id"]])
+
+    restart_printing(app)
+
+    assert print_status(client, ticket) == "failed"
+
+
+def test_a_clerk_can_reprint_a_slip_given_up_past_its_limit(
+    app, client, clock, db, printer_port, make_clerk
+):
+    ticket = issue(client)
+    wait_for_print_status(client, ticket, "failed")
+    clock.advance(seconds=app.extensions["jono"].config.rules.print_ticket_limit_seconds + 1)
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while kept_payloads(db):  # the lane gives the slip up at its next look
+        assert time.monotonic() < deadline, "the slip past its limit was never given up"
+        time.sleep(0.01)
+
+    with PrinterListener(port=printer_port) as printer:
+        response = make_clerk().post(f"/api/v1/tickets/{ticket['id']}/reprint")
+        assert response.status_code == 200, response.json
+        wait_for_print_status(client, ticket, "printed")
+        jobs = printer.wait_for_jobs(1)
+
+    assert len(jobs) == 1 and ticket["number"] in decode(jobs[0]).words

@@ -24,6 +24,8 @@ from shared.storage.migrations import (
     m009_event_relay,
     m010_clerk_accounts,
     m011_paired_kiosks,
+    m012_print_jobs,
+    m013_day_indexes,
 )
 from shared.storage.timestamps import utc_text
 from shared.storage.transactions import write_transaction
@@ -41,6 +43,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m009_event_relay.apply,
     m010_clerk_accounts.apply,
     m011_paired_kiosks.apply,
+    m012_print_jobs.apply,
+    m013_day_indexes.apply,
 ]
 
 

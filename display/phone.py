@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Integer, String
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
 
 from shared.config.reader import LANGUAGES
 from shared.errors import NotFound
 from shared.queue.ticket_status import ticket_status
 from shared.web.context import get_db, jono
+from shared.web.qr import qr_svg
 
 pages = Blueprint(
     "phone",
@@ -80,3 +81,21 @@ def phone_status(token: str):
             queue_names={q.id: q.name.as_dict() for q in state.config.queues},
             queue=queue,
         )
+
+
+@pages.get("/t/<token>/qr.svg")
+def phone_status_qr(token: str):
+    """The QR code of a ticket's phone page, for the kiosk's ticket screen (with or without a slip).
+
+    Only for a live token: an unknown or expired one gets 404 like the page itself, so the route
+    tells nothing that guessing /t/<token> would not.
+    """
+    state = jono()
+    try:
+        ticket_status(get_db(), state.config, token, state.clock.now())
+    except NotFound:
+        return Response("Not found", status=404, mimetype="text/plain")
+    svg = qr_svg(f"{state.config.public_base_url}/t/{token}")
+    response = Response(str(svg), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"  # the token is the key to the page
+    return response

@@ -45,13 +45,34 @@ def run_triage(service_point_id: str, answers: dict) -> Triage:
         raise InvalidRequest(error.code, **error.params) from error
 
 
+def is_queue_served_now(snapshot: dict, queue_id: str) -> bool:
+    """Whether an open counter of the snapshot's service point calls from this queue.
+
+    With none open, the snapshot's minutes assume every configured counter: an estimate the
+    kiosk must not show as if it were known ("0 min, nobody ahead" before anyone is serving).
+    """
+    service_point = jono().config.service_point(snapshot["service_point"]["id"])
+    open_counters = set(snapshot["open_counters"])
+    return any(
+        counter.number in open_counters and queue_id in counter.queues
+        for counter in service_point.counters
+    )
+
+
+def place_and_estimate(snapshot: dict, ticket_id: int, queue_id: str) -> tuple[int, int | None]:
+    """The people ahead of a ticket and its wait in minutes, None while no counter serves it."""
+    ahead, estimate = place_in_queue(snapshot, ticket_id, queue_id)
+    return ahead, estimate if is_queue_served_now(snapshot, queue_id) else None
+
+
 def queue_estimate(snapshot: dict, queue_id: str) -> dict:
-    """The waiting count and estimate of one queue, taken from a snapshot."""
+    """The waiting count and estimate of one queue (None while no counter serves it)."""
     queue = next(q for q in snapshot["queues"] if q["id"] == queue_id)
+    served = is_queue_served_now(snapshot, queue_id)
     return {
         "queue": queue_id,
         "waiting_count": queue["waiting_count"],
-        "estimated_wait_minutes": queue["estimated_wait_minutes"],
+        "estimated_wait_minutes": queue["estimated_wait_minutes"] if served else None,
         "is_likely_served_today": queue["is_likely_served_today"],
     }
 
@@ -187,7 +208,7 @@ def issue_ticket_route(service_point_id: str, body: dict, kiosk: KioskIdentity):
     snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
     ticket = outcome.ticket
     if outcome.events:  # a replay of the same key was printed (or not) the first time
-        ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+        ahead, estimate = place_and_estimate(snapshot, ticket.id, ticket.queue)
         # Only after the commit: the ticket exists whatever becomes of the slip.
         ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
     return issued_ticket_body(ticket, snapshot), 201 if outcome.events else 200
@@ -196,7 +217,7 @@ def issue_ticket_route(service_point_id: str, body: dict, kiosk: KioskIdentity):
 def issued_ticket_body(ticket, snapshot: dict) -> dict:
     """A waiting number as the kiosk shows it (walk-in or checked-in appointment)."""
     queue_state = next(q for q in snapshot["queues"] if q["id"] == ticket.queue)
-    ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+    ahead, estimate = place_and_estimate(snapshot, ticket.id, ticket.queue)
     return {
         "id": ticket.id,
         "number": ticket.number,

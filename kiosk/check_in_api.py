@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from apiflask import APIBlueprint
 
-from kiosk.api import issued_ticket_body
+from kiosk.api import issued_ticket_body, place_and_estimate
 from kiosk.schemas import (
     CheckInResultSchema,
     CheckInSchema,
@@ -28,7 +28,6 @@ from shared.queue.check_in import (
     check_in_appointment,
 )
 from shared.queue.kiosk_pace import KioskPace
-from shared.queue.snapshot import place_in_queue
 from shared.storage.timestamps import parse_utc
 from shared.web.context import get_db, jono
 from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
@@ -103,7 +102,7 @@ def check_in(service_point_id: str, body: dict, kiosk: KioskIdentity):
     snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
     ticket = result.ticket
     if result.events:  # printed once, on the check-in that made the number
-        ahead, estimate = place_in_queue(snapshot, ticket.id, ticket.queue)
+        ahead, estimate = place_and_estimate(snapshot, ticket.id, ticket.queue)
         ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
     answer["ticket"] = issued_ticket_body(ticket, snapshot)
     return answer, 201 if result.events else 200

@@ -25,7 +25,9 @@ class AnswersSchema(Schema):
 class QueueEstimateSchema(Schema):
     queue = String()
     waiting_count = Integer()
-    estimated_wait_minutes = Integer()
+    estimated_wait_minutes = Integer(
+        allow_none=True, metadata={"description": "null while no counter serving the queue is open"}
+    )
     is_likely_served_today = Boolean()
 
 
@@ -74,7 +76,9 @@ class IssueTicketSchema(Schema):
 
 class IssuedTicketSchema(TicketBaseSchema):
     people_ahead = Integer()
-    estimated_wait_minutes = Integer()
+    estimated_wait_minutes = Integer(
+        allow_none=True, metadata={"description": "null while no counter serving the queue is open"}
+    )
     is_likely_served_today = Boolean()
     status_token = String(
         metadata={"description": "the key of the ticket's status page and print status"}

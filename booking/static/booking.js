@@ -5,6 +5,7 @@
 
   const root = document.getElementById("booking");
   const language = root.dataset.language;
+  const locale = JonoLocale.localeFor(language);  // for dates and times: en as en-GB
   const maxParty = Number(root.dataset.maxParty) || 6;
   const text = JSON.parse(document.getElementById("booking-text").textContent);
   const $ = (id) => document.getElementById(id);
@@ -54,14 +55,14 @@
   // whole minute: a lock that ends at 10:30:20 is still on at 10:30.
   function clockTime(isoMoment) {
     const moment = new Date(Math.ceil(Date.parse(isoMoment) / 60000) * 60000);
-    const time = moment.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" });
+    const time = moment.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
     if (moment.toDateString() === new Date().toDateString()) return time;
-    return moment.toLocaleDateString(language, { day: "numeric", month: "numeric" }) + " " + time;
+    return moment.toLocaleDateString(locale, { day: "numeric", month: "numeric" }) + " " + time;
   }
 
   function dayLabel(isoDate) {
     const [year, month, day] = isoDate.split("-").map(Number);
-    return new Intl.DateTimeFormat(language, {
+    return new Intl.DateTimeFormat(locale, {
       weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
     }).format(new Date(Date.UTC(year, month - 1, day)));
   }
@@ -94,7 +95,7 @@
       $("calendar").hidden = false;
       const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
       const days = Math.round((next - month) / 86400000);
-      $("month-title").textContent = new Intl.DateTimeFormat(language, {
+      $("month-title").textContent = new Intl.DateTimeFormat(locale, {
         month: "long", year: "numeric", timeZone: "UTC",
       }).format(month);
       $("calendar-status").textContent = text.loading;
@@ -176,7 +177,7 @@
   function heldUntil(hold) {
     const until = new Date(hold.expires_at);
     return format(text.held, {
-      time: until.toLocaleTimeString(language, { hour: "2-digit", minute: "2-digit" }),
+      time: until.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }),
     });
   }
 

@@ -40,14 +40,33 @@
     });
   }
 
+  // Waits above an hour in hours and minutes ("about 3 h 10 min"), as the kiosk shows them.
+  function formatWait(minutes) {
+    if (minutes < 60) return format(text.estimate, { minutes: minutes });
+    return format(text.estimate_hours, { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+  }
+
+  // The screen never scrolls: drop the oldest recent calls until the list fits its panel.
+  function fitRecentCalls() {
+    const list = document.getElementById("recent-calls");
+    while (list.lastElementChild && list.scrollHeight > list.clientHeight) {
+      list.lastElementChild.remove();
+    }
+  }
+
+  let lastSnapshot = null;
+
   function render(snapshot) {
+    lastSnapshot = snapshot;
     renderHours(snapshot.hours);
     const calls = snapshot.recent_calls.filter((call) => shownQueues.has(call.queue));
     const latest = calls[0];
-    document.getElementById("current-number").textContent = latest ? latest.number : "–";
-    document.getElementById("current-counter").textContent = latest ? String(latest.counter) : "–";
+    document.getElementById("current-empty").hidden = Boolean(latest);
+    document.getElementById("current-line").hidden = !latest;
+    document.getElementById("current-number").textContent = latest ? latest.number : "";
+    document.getElementById("current-counter").textContent = latest ? String(latest.counter) : "";
 
-    document.getElementById("recent-calls").replaceChildren(...calls.slice(1, 7).map((call) => {
+    document.getElementById("recent-calls").replaceChildren(...calls.slice(1).map((call) => {
       const item = document.createElement("li");
       const number = document.createElement("span");
       number.className = "recent-number";
@@ -58,9 +77,9 @@
       return item;
     }));
 
+    // Every queue the display shows keeps its tile, also at 0, so the layout never jumps.
     document.getElementById("queue-counts").replaceChildren(...snapshot.queues
       .filter((queue) => shownQueues.has(queue.id))
-      .filter((queue) => queue.kind !== "appointment" || queue.waiting_count)
       .map((queue) => {
         const item = document.createElement("li");
         item.dataset.queue = queue.id;
@@ -73,11 +92,14 @@
         const estimate = document.createElement("span");
         estimate.className = "queue-estimate";
         estimate.textContent = text.waiting + " · " + (queue.waiting_count
-          ? format(text.estimate, { minutes: queue.estimated_wait_minutes }) : text.no_wait);
+          ? formatWait(queue.estimated_wait_minutes) : text.no_wait);
         item.append(name, count, estimate);
         return item;
       }));
+    fitRecentCalls();
   }
+
+  window.addEventListener("resize", () => { if (lastSnapshot) render(lastSnapshot); });
 
   function onEvent(event) {
     const isCall = event.type === "TicketCalled" || event.type === "TicketRecalled";

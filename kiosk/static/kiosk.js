@@ -6,6 +6,7 @@
   const root = document.getElementById("kiosk");
   const servicePoint = root.dataset.servicePoint;
   const language = root.dataset.language;
+  const locale = JonoLocale.localeFor(language);  // for dates and times: en as en-GB
   const idleSeconds = Number(root.dataset.idleSeconds) || 45;
   const text = JSON.parse(document.getElementById("kiosk-text").textContent);
 
@@ -142,14 +143,28 @@
       persons > 1 ? queueName + " · " + format(text.persons, { count: persons }) : queueName;
     document.getElementById("people-ahead").textContent =
       first.people_ahead === 0 ? text.nobody_ahead : String(first.people_ahead);
-    document.getElementById("estimated-wait").textContent = formatWait(first.estimated_wait_minutes);
+    // No estimate (null) while no counter serving the queue is open: "0 min" would not be true.
+    const wait = document.getElementById("estimated-wait");
+    const hasEstimate = typeof first.estimated_wait_minutes === "number";
+    wait.textContent = hasEstimate ? formatWait(first.estimated_wait_minutes) : text.no_estimate;
     // For the read-aloud button, which asks the server to speak these values.
-    document.getElementById("estimated-wait").dataset.minutes = first.estimated_wait_minutes;
+    if (hasEstimate) wait.dataset.minutes = first.estimated_wait_minutes;
+    else delete wait.dataset.minutes;
     document.getElementById("people-ahead").dataset.count = first.people_ahead;
     document.getElementById("ticket-long-queue").hidden = first.is_likely_served_today;
+    showStatusQr(first);
     show("screen-ticket");
     followTurnNear(first);
     followPrints(tickets);
+  }
+
+  // The phone page's QR code, printer or not: without a slip it is the only way to the page.
+  function showStatusQr(ticket) {
+    const block = document.getElementById("ticket-qr-block");
+    const image = document.getElementById("ticket-qr");
+    block.hidden = !ticket.status_token;
+    if (ticket.status_token) image.src = "/t/" + encodeURIComponent(ticket.status_token) + "/qr.svg";
+    else image.removeAttribute("src");
   }
 
   // --- the opt-in "your turn is near" text message ------------------------------------------
@@ -237,7 +252,7 @@
 
   function formatDay(isoDate) {
     const [year, month, day] = isoDate.split("-").map(Number);
-    return new Date(year, month - 1, day).toLocaleDateString(language, {
+    return new Date(year, month - 1, day).toLocaleDateString(locale, {
       weekday: "long", day: "numeric", month: "numeric",
     });
   }

@@ -61,13 +61,14 @@ def build_snapshot(
         recent = []
         if first_sequence is not None:
             # From the day's first event on only: walking back until today's calls are found
-            # went through every past call before the day's first one (issue 14).
+            # went through every past call before the day's first one (issue 14). A number
+            # returned or transferred to a queue waits again: it is no longer called (issue 15).
             recent = db.execute(
                 "SELECT t.number, e.counter, e.queue, e.at FROM events e"
                 " JOIN tickets t ON t.id = e.ticket_id WHERE e.service_point = ?"
                 " AND e.type IN ('TicketCalled', 'TicketRecalled') AND e.sequence >= ?"
-                " ORDER BY e.sequence DESC LIMIT ?",
-                [service_point.id, first_sequence, RECENT_CALLS],
+                " AND t.status != ? ORDER BY e.sequence DESC LIMIT ?",
+                [service_point.id, first_sequence, WAITING, RECENT_CALLS],
             ).fetchall()
         open_counters = [
             row["counter"]

@@ -91,7 +91,8 @@ def test_triage_splits_a_party_of_nine(client):
     assert response.json["months_until_expiry"] == 2
 
 
-def test_triage_estimate_counts_those_waiting(client):
+def test_triage_estimate_counts_those_waiting(client, make_clerk):
+    make_clerk()  # counter 1 open: without one the wait cannot be estimated
     client.post("/api/v1/service-points/helsinki/tickets", json=ticket_body())
     response = client.post("/api/v1/service-points/helsinki/triage", json=URGENT_ANSWERS)
     assert response.json["estimate"]["waiting_count"] == 1
@@ -117,7 +118,7 @@ def test_issue_ticket(client, db):
     assert ticket["status"] == "waiting"
     assert ticket["language"] == "sv"
     assert ticket["people_ahead"] == 0
-    assert ticket["estimated_wait_minutes"] == 0
+    assert ticket["estimated_wait_minutes"] is None  # no counter open: no honest estimate
     assert ticket["is_likely_served_today"] is True
     assert ticket["issued_at"] == "2026-11-30T08:00:00.000000+00:00"
     stored = db.execute("SELECT category, language, triage_answers FROM tickets").fetchone()
@@ -126,7 +127,8 @@ def test_issue_ticket(client, db):
     assert '"no_appointment_found"' in stored[2]  # the clerk sees why the number was given
 
 
-def test_second_ticket_has_one_ahead(client):
+def test_second_ticket_has_one_ahead(client, make_clerk):
+    make_clerk()  # counter 1 open, the only one serving now
     client.post(
         "/api/v1/service-points/helsinki/tickets", json=ticket_body(key="kiosk-1-visit-0001")
     )
@@ -136,8 +138,8 @@ def test_second_ticket_has_one_ahead(client):
     assert response.status_code == 201
     assert response.json["number"] == "A002"
     assert response.json["people_ahead"] == 1
-    # 12 minutes per customer shared by the five Helsinki counters that call urgent numbers.
-    assert response.json["estimated_wait_minutes"] == 3
+    # 12 minutes per customer, with only counter 1 open to call them.
+    assert response.json["estimated_wait_minutes"] == 12
 
 
 def test_issue_booking_help_ticket(client):

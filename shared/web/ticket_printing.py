@@ -151,13 +151,18 @@ class TicketPrinting(PrintService):
         with self.app.app_context():
             db = get_db()
             now = jono().clock.now()
-            ticket, events = printing.record_print_status(db, ticket_id, str(status), detail, now)
-            if status == JobStatus.FAILED:  # the operator's only view of why: the room gets none
-                log.warning("the slip of ticket %s was not printed: %s", ticket_id, detail)
             # What a print shows about the printer is news too: the counter's alert needs it.
+            # Recorded first, so whoever sees the ticket's outcome sees the printer's with it.
             if status in (JobStatus.PRINTED, JobStatus.FAILED):
                 health = "online" if status == JobStatus.PRINTED else "offline"
-                printing.record_printer_status(db, ticket.service_point, health, detail, now)
+                point = db.execute(
+                    "SELECT service_point FROM tickets WHERE id = ?", [ticket_id]
+                ).fetchone()
+                if point is not None:
+                    printing.record_printer_status(db, point[0], health, detail, now)
+            _ticket, events = printing.record_print_status(db, ticket_id, str(status), detail, now)
+            if status == JobStatus.FAILED:  # the operator's only view of why: the room gets none
+                log.warning("the slip of ticket %s was not printed: %s", ticket_id, detail)
             publish(events)
 
     def printer_checked(self, service_point_id: str, status: str, detail: str) -> None:

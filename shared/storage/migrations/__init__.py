@@ -26,6 +26,7 @@ from shared.storage.migrations import (
     m011_paired_kiosks,
     m012_print_jobs,
     m013_day_indexes,
+    m014_triage_outcomes,
 )
 from shared.storage.timestamps import utc_text
 from shared.storage.transactions import write_transaction
@@ -45,6 +46,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m011_paired_kiosks.apply,
     m012_print_jobs.apply,
     m013_day_indexes.apply,
+    m014_triage_outcomes.apply,
 ]
 
 

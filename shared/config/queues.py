@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from shared.config.reader import ConfigReader, Names
 
 QUEUE_KINDS = ("appointment", "urgent", "booking_help")
+# The wait a queue's numbers should be called within, when config.toml does not say: the
+# service level of a queue is the share of its numbers called within this many minutes.
+DEFAULT_TARGET_WAIT_MINUTES = {"urgent": 30, "booking_help": 30, "appointment": 10}
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Queue:
     prefix: str
     kind: str
     name: Names
+    target_wait_minutes: int = 30
 
 
 def parse_categories(reader: ConfigReader, raw: dict) -> tuple[Category, ...]:
@@ -60,16 +64,22 @@ def parse_queues(reader: ConfigReader, raw: dict) -> tuple[Queue, ...]:
 def _parse_queue(reader: ConfigReader, item: dict, index: int) -> Queue:
     """Build one Queue from a [[queues]] entry."""
     where = f"queues[{index}]"
-    reader.only_keys(item, where, {"id", "prefix", "kind", "name"})
+    reader.only_keys(item, where, {"id", "prefix", "kind", "name", "target_wait_minutes"})
     prefix = reader.get(item, f"{where}.prefix", str)
     if not re.fullmatch(r"[A-Z]", prefix):
         reader.fail(f"{where}.prefix", "must be one capital letter A-Z")
     kind = reader.get(item, f"{where}.kind", str)
     if kind not in QUEUE_KINDS:
         reader.fail(f"{where}.kind", f"must be one of {', '.join(QUEUE_KINDS)}")
+    target = reader.get(
+        item, f"{where}.target_wait_minutes", int, DEFAULT_TARGET_WAIT_MINUTES[kind]
+    )
+    if not 1 <= target <= 24 * 60:
+        reader.fail(f"{where}.target_wait_minutes", "must be between 1 and 1440")
     return Queue(
         id=reader.identifier(item, f"{where}.id"),
         prefix=prefix,
         kind=kind,
         name=reader.names(item, f"{where}.name"),
+        target_wait_minutes=target,
     )

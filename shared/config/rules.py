@@ -42,6 +42,11 @@ RULE_SETTINGS = (
         "minutes one customer takes, until the day has its own figures",
     ),
     Setting(
+        "service_level_percent",
+        80,
+        "share of numbers to be called within their queue's target_wait_minutes",
+    ),
+    Setting(
         "kiosk_idle_seconds",
         45,
         "seconds without a touch before the kiosk returns to its start screen",
@@ -81,6 +86,7 @@ class Rules:
     last_ticket_minutes_before_closing: int = 30
     call_order: str = "priority"
     default_service_minutes: int = 12
+    service_level_percent: int = 80
     kiosk_idle_seconds: int = 45
     print_retry_base_seconds: float = 2.0
     print_retry_max_seconds: float = 60.0
@@ -113,6 +119,8 @@ def parse_rules(reader: ConfigReader, table: dict) -> Rules:
         reader.fail("rules.call_order", f"must be one of {', '.join(CALL_ORDERS)}")
     if values["default_service_minutes"] < 1:
         reader.fail("rules.default_service_minutes", "must be at least 1")
+    if not 1 <= values["service_level_percent"] <= 100:
+        reader.fail("rules.service_level_percent", "must be between 1 and 100")
     if values["print_retry_base_seconds"] <= 0:
         reader.fail("rules.print_retry_base_seconds", "must be above 0")
     if values["print_retry_max_seconds"] < values["print_retry_base_seconds"]:

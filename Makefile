@@ -8,7 +8,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messag
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup test-setup browser redis strace speech lint bench translations-extract clean
+.PHONY: run test setup test-setup browser redis strace speech lint bench screens translations-extract clean
 
 run: setup
 	$(BIN)/jono init-db --demo
@@ -58,6 +58,10 @@ translations-extract: $(STAMP)
 # Benchmarks against a live `jono serve` on loopback, each with a bare baseline (not in `make test`).
 bench: setup
 	$(BIN)/python -m bench
+
+# Screenshots of every screen in Finnish at its two sizes, from a live demo server (docs/screens).
+screens: setup browser
+	$(BIN)/python -m tests.e2e.screens docs/screens
 
 # ruff, and the import-linter contracts that keep dependencies one-way (docs/architecture.md).
 lint: $(STAMP)

@@ -7,7 +7,9 @@ near" and about half the seats of the coming 92 days booked. One of them also ho
 history before today: HISTORY_DAYS weekdays × TICKETS_PER_DAY numbers at the first point, every
 seat of every point booked on each of those days (100 000 appointments, most checked in with
 their number, some lost, some cancelled), their events, their e-mails and the "turn is near"
-texts.
+texts, the kiosk's verdicts (one per walk-in's number and SENT_AWAY_PER_DAY that gave none) and
+the wait estimates printed on the walk-ins' slips (benchmark 9, bench/manager_statistics.py,
+reads these).
 
 The history is written straight into the tables with `executemany`, shaped like what the domain
 writes (`HistoryWriter`; `python -m bench.year_history --sample` prints the domain's own rows to
@@ -74,8 +76,17 @@ CLERK = "bench-clerk"
 TICKET_COLUMNS = (
     "id, service_point, day, issued_queue, sequence, number, queue, status, category, party_size,"
     " language, triage_answers, counter, clerk, issued_at, queued_at, called_at, finished_at,"
-    " print_status, status_token, appointment_id"
+    " print_status, status_token, appointment_id, estimated_wait_seconds"
 )
+OUTCOME_COLUMNS = "service_point, kiosk, at, matter, outcome, party_size, language"
+# The kiosk's verdicts that give no number, per day at the first point (benchmark 9 counts them).
+SENT_AWAY_PER_DAY = {
+    "book_online": 120,
+    "postbox": 40,
+    "asylum_invitation": 10,
+    "appointment_offered": 30,
+    "not_served_today": 15,
+}
 EVENT_COLUMNS = (
     "service_point, sequence, type, ticket_id, from_status, to_status, queue, counter, clerk, at,"
     " appointment_id"
@@ -155,6 +166,7 @@ class HistoryWriter:
         chance = random.Random(f"{SEED}:{day_index}")
         rows: dict[str, list] = {name: [] for name in ("tickets", "appointments", "seats")}
         rows["messages"] = []
+        rows["triage_outcomes"] = self._sent_away(day_index)
         events: dict[str, list] = {point.id: [] for point in self.points}
         numbers: dict[tuple[str, str], int] = {}
         for point_index, point in enumerate(self.points):
@@ -321,7 +333,13 @@ class HistoryWriter:
             + (None if status == "expired" else counter, None if status == "expired" else CLERK)
             + (utc_text(issued), utc_text(issued), called_at and utc_text(called_at))
             + (utc_text(finished), None, f"bench-{ticket_id}", appointment_id)
+            + (self._estimate(ticket_id, issued, called_at, appointment_id),)
         )
+        if appointment_id is None:  # the kiosk's verdict that gave this number
+            rows["triage_outcomes"].append(
+                (point.id, f"{point.id}:kiosk", utc_text(issued - timedelta(seconds=30)))
+                + ("residence_permit", f"{queue}_ticket", 1, "fi")
+            )
         if appointment_id is None and chance.random() < PHONE_SHARE:
             # "Your turn is near", sent; the number forgotten when the ticket ended.
             rows["messages"].append(
@@ -331,13 +349,37 @@ class HistoryWriter:
             )
         return ticket_id
 
+    def _estimate(self, ticket_id, issued, called_at, appointment_id) -> int | None:
+        """The wait the kiosk showed on a walk-in's slip: the wait that followed, give or take
+        up to ten minutes (its own random stream, so the rest of the history is unchanged)."""
+        if appointment_id is not None:
+            return None
+        chance = random.Random(f"{SEED}:estimate:{ticket_id}")
+        actual = (called_at - issued).total_seconds() if called_at else 45 * 60
+        return max(0, round(actual) + chance.randrange(-600, 600))
+
+    def _sent_away(self, day_index: int) -> list[tuple]:
+        """The first point's verdicts of a day that gave no number, spread over opening hours."""
+        day = self.days[day_index]
+        point = self.points[0]
+        rows = []
+        for outcome, count in SENT_AWAY_PER_DAY.items():
+            for index in range(count):
+                moment = local(day, 8 * 60 + (index + 0.5) * 480 / count)
+                rows.append(
+                    (point.id, f"{point.id}:kiosk", utc_text(moment), "residence_permit")
+                    + (outcome, 1, "fi")
+                )
+        return rows
+
 
 def write_history(
     database: sqlite_utils.Database, config: Config, days: list[date]
 ) -> dict[str, int]:
     """Write the history of `days` into a migrated database; the rows written per table."""
     writer = HistoryWriter(config, days)
-    counts = dict.fromkeys(("tickets", "events", "appointments", "seats", "messages"), 0)
+    tables = ("appointments", "tickets", "events", "seats", "messages", "triage_outcomes")
+    counts = dict.fromkeys(tables, 0)
     statements = {
         "tickets": f"INSERT INTO tickets ({TICKET_COLUMNS}) VALUES ({_marks(TICKET_COLUMNS)})",
         "events": f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({_marks(EVENT_COLUMNS)})",
@@ -346,6 +388,8 @@ def write_history(
         "seats": "INSERT INTO slot_seats (service_point, day, desk, minute, appointment_id)"
         " VALUES (?, ?, ?, ?, ?)",
         "messages": f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ({_marks(MESSAGE_COLUMNS)})",
+        "triage_outcomes": f"INSERT INTO triage_outcomes ({OUTCOME_COLUMNS})"
+        f" VALUES ({_marks(OUTCOME_COLUMNS)})",
     }
     # Tickets and appointments refer to each other: both are written before the check that
     # every reference holds, which runs at the end (foreign keys off meanwhile, as in `migrate`).
@@ -354,7 +398,7 @@ def write_history(
         with write_transaction(database):
             for day_index in range(len(writer.days)):
                 rows = writer.day_rows(day_index)
-                for table in ("appointments", "tickets", "events", "seats", "messages"):
+                for table in tables:
                     database.conn.executemany(statements[table], rows.get(table, []))
                     counts[table] += len(rows.get(table, []))
             broken = database.execute("PRAGMA foreign_key_check").fetchall()

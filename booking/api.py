@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TypeVar
 
 from apiflask import APIBlueprint
@@ -37,6 +38,7 @@ from shared.appointments.changes import (
     update_appointment_contact,
 )
 from shared.appointments.reservation_keys import format_reservation_key
+from shared.config import Config, ServicePoint
 from shared.errors import NotFound
 from shared.storage.timestamps import utc_text
 from shared.web.context import get_db, jono
@@ -170,23 +172,42 @@ def list_free_slots(query: dict):
 def list_free_days(query: dict):
     """The days with free times in one page, and how many each has."""
     state = jono()
+    point_ids = searched_points(query)
+    now = state.clock.now()
     counted = free_days.count_free_days(
         get_db(),
         state.config,
-        service_point_ids=searched_points(query),
+        service_point_ids=point_ids,
         category=query["category"],
         party_size=query["party_size"],
-        now=state.clock.now(),
+        now=now,
         first_day=query["from_day"],
         days=query["days"],
     )
+    points = [state.config.service_point(point_id) for point_id in point_ids]
     return {
         "days": [{"date": day.isoformat(), "free_count": count} for day, count in counted.days],
+        "closed_days": [day.isoformat() for day in closed_days(state.config, points, counted)],
+        "today": min(slots.local_today(point, now) for point in points).isoformat(),
         "first_day": counted.first_day.isoformat(),
         "last_day": counted.last_day.isoformat(),
         "next_day": counted.next_day and counted.next_day.isoformat(),
         "horizon_day": counted.horizon_day.isoformat(),
     }
+
+
+def closed_days(
+    config: Config, points: list[ServicePoint], counted: free_days.FreeDays
+) -> list[date]:
+    """The days of a counted page on which none of `points` takes appointments (weekends,
+    holidays, closed days): the calendar shows them as closed, not as fully booked."""
+    day = counted.first_day
+    found = []
+    while day <= min(counted.last_day, counted.horizon_day):
+        if not any(slots.is_open_for_appointments(config, point, day) for point in points):
+            found.append(day)
+        day += timedelta(days=1)
+    return found
 
 
 def searched_points(query: dict) -> list[str]:

@@ -67,6 +67,14 @@ class FreeSlotsSchema(Schema):
 
 class FreeDaysSchema(Schema):
     days = List(Nested(FreeDaySchema), metadata={"description": "days with free times"})
+    closed_days = List(
+        String(),
+        metadata={
+            "description": "days of the page on which no searched service point takes"
+            " appointments (weekends, holidays, closed days); a day in neither list is full"
+        },
+    )
+    today = String(metadata={"description": "today at the service points: days before it are past"})
     first_day = String()
     last_day = String()
     next_day = String(allow_none=True, metadata={"description": "`from` of the next page"})

@@ -10,6 +10,7 @@ from apiflask import APIBlueprint
 
 from counter.access import seated_counter, service_points_of
 from counter.schemas import (
+    CountersSchema,
     CounterStateSchema,
     LoggedInSchema,
     LoginSchema,
@@ -17,11 +18,13 @@ from counter.schemas import (
     OpenCounterSchema,
     TicketDetailSchema,
     TransferSchema,
+    WaitingNumbersSchema,
 )
 from shared.errors import DomainError, NotFound
 from shared.queue import ticket_actions, tickets
-from shared.queue.counters import close_counters_of, counter_of, open_counter
+from shared.queue.counters import close_counters_of, counter_clerks, counter_of, open_counter
 from shared.queue.snapshot import place_in_queue
+from shared.queue.tickets import WAITING, require_service_point
 from shared.storage.timestamps import utc_text
 from shared.web.clerk_auth import (
     CLERK_ONLY,
@@ -179,6 +182,75 @@ def open_counter_route(choice: dict):
     )
     publish(events)
     return _counter_state()
+
+
+@api.get("/service-points/<service_point_id>/counters")
+@api.output(CountersSchema)
+@api.doc(
+    operation_id="listCounters",
+    summary="The counters of a service point: the queues each calls and who holds it",
+    description="For choosing a counter: a counter another clerk holds cannot be opened"
+    " (openCounter answers 409 counter_taken).",
+    **CLERK_ONLY,
+    responses={
+        401: "Not logged in",
+        403: "Not one of the user's service points",
+        404: "Unknown service point",
+    },
+)
+@clerk_required
+def list_counters(service_point_id: str):
+    """Every counter of the point in the config's order, with its queues and its clerk."""
+    require_service_point_access(service_point_id)
+    point = require_service_point(jono().config, service_point_id)
+    clerks = counter_clerks(get_db(), point.id)
+    return {
+        "service_point": point.id,
+        "counters": [
+            {
+                "number": counter.number,
+                "queues": list(counter.queues),
+                "clerk": clerks.get(counter.number),
+                "is_mine": clerks.get(counter.number) == current_clerk(),
+            }
+            for counter in point.counters
+        ],
+    }
+
+
+@api.get("/counter/waiting")
+@api.output(WaitingNumbersSchema)
+@api.doc(
+    operation_id="listWaitingTickets",
+    summary="The numbers waiting at the clerk's service point, with their kiosk language",
+    description="What the public snapshot leaves out for the counter's waiting list: the"
+    " language each customer chose at the kiosk. Oldest first; `now` is the server's time, for"
+    " the waiting times.",
+    **CLERK_ONLY,
+    responses={
+        401: "Not logged in",
+        403: "The counter's point is no longer the user's",
+        409: "No counter chosen",
+    },
+)
+@clerk_required
+def list_waiting_tickets():
+    """Every waiting number of the clerk's service point, oldest first."""
+    service_point_id, _ = seated_counter()
+    rows = (
+        get_db()
+        .execute(
+            "SELECT id, number, queue, party_size, language, queued_at FROM tickets"
+            " WHERE service_point = ? AND status = ? ORDER BY queued_at, id",
+            [service_point_id, WAITING],
+        )
+        .fetchall()
+    )
+    columns = ("id", "number", "queue", "party_size", "language", "queued_at")
+    return {
+        "now": utc_text(jono().clock.now()),
+        "tickets": [dict(zip(columns, row, strict=True)) for row in rows],
+    }
 
 
 @api.post("/counter/call-next")

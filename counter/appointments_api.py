@@ -161,7 +161,8 @@ def confirmation_slip(body: dict):
 @api.doc(
     operation_id="listTodaysAppointments",
     summary="Today's appointments at the clerk's service point",
-    description="Booked, checked in and lost (late means lost: marked automatically once the"
+    description="Booked, checked in, served (its number finished, with the time) and lost (late"
+    " means lost: marked automatically once the"
     " start has passed without a check-in), plus any later appointment whose kiosk check-in"
     " is already open (just before midnight, that is the next day's first). No names, keys or"
     " contact details.",
@@ -217,6 +218,9 @@ def todays_appointments():
                 "party_size": appointment.party_size,
                 "status": appointment.status,
                 "ticket_number": numbers.get(appointment.ticket_id),
+                "served_at": appointment.updated_at.astimezone(point.zone).strftime("%H:%M")
+                if appointment.status == "served"
+                else None,
             }
             for appointment in appointments
         ],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from shared.config.reader import LANGUAGES
+from shared.web.clerk_auth import current_session
 from shared.web.context import jono
 from shared.web.i18n import current_language
 
@@ -28,7 +30,13 @@ def counter():
     return render_template(
         "counter/counter.html",
         config=config,
-        counters={point.id: [c.number for c in point.counters] for point in config.service_points},
+        signed_in=current_session() is not None,
+        counters={
+            point.id: {counter.number: list(counter.queues) for counter in point.counters}
+            for point in config.service_points
+        },
         queue_names={queue.id: queue.name.get(language) for queue in config.queues},
+        service_point_names={point.id: point.name.get(language) for point in config.service_points},
+        language_names={"fi": _("Finnish"), "sv": _("Swedish"), "en": _("English")},
         category_names={category.id: category.name.get(language) for category in config.categories},
     )

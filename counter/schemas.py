@@ -70,6 +70,32 @@ class CounterStateSchema(Schema):
     current_ticket = Nested(CurrentTicketSchema, allow_none=True)
 
 
+class CounterSeatSchema(Schema):
+    number = Integer()
+    queues = List(String(), metadata={"description": "the queues it calls, in its order"})
+    clerk = String(allow_none=True, metadata={"description": "who holds it; null: free"})
+    is_mine = Boolean(metadata={"description": "the logged-in clerk holds it"})
+
+
+class CountersSchema(Schema):
+    service_point = String()
+    counters = List(Nested(CounterSeatSchema))
+
+
+class WaitingNumberSchema(Schema):
+    id = Integer()
+    number = String()
+    queue = String()
+    party_size = Integer()
+    language = String(metadata={"description": "fi, sv or en: the language chosen at the kiosk"})
+    queued_at = String(metadata={"description": "UTC: since when it waits in its queue"})
+
+
+class WaitingNumbersSchema(Schema):
+    now = String(metadata={"description": "the server's time (UTC)"})
+    tickets = List(Nested(WaitingNumberSchema))
+
+
 class CounterBookingSchema(Schema):
     service_point = String(
         load_default=None,
@@ -113,8 +139,14 @@ class DayAppointmentSchema(Schema):
     ends = String(metadata={"description": "local end time, HH:MM"})
     category = String()
     party_size = Integer()
-    status = String(metadata={"description": "booked, checked_in, lost (cancelled are left out)"})
+    status = String(
+        metadata={"description": "booked, checked_in, served, lost (cancelled are left out)"}
+    )
     ticket_number = String(allow_none=True)
+    served_at = String(
+        allow_none=True,
+        metadata={"description": "local time, HH:MM, its number was finished; null: not served"},
+    )
 
 
 class DayAppointmentsSchema(Schema):

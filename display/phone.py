@@ -7,8 +7,10 @@ from apiflask.fields import Integer, String
 from flask import Blueprint, Response, render_template, request
 from flask_babel import force_locale
 
+from display.routes import queue_counters
 from shared.config.reader import LANGUAGES
 from shared.errors import NotFound
+from shared.queue.counters import counter_clerks
 from shared.queue.ticket_status import ticket_status
 from shared.web.context import get_db, jono
 from shared.web.qr import qr_svg
@@ -80,6 +82,9 @@ def phone_status(token: str):
             service_point=service_point,
             queue_names={q.id: q.name.as_dict() for q in state.config.queues},
             queue=queue,
+            # With none of its queue's counters open, the wait is not estimated (not "0 min").
+            queue_counters=queue_counters(service_point),
+            open_counters=sorted(counter_clerks(get_db(), service_point.id)),
         )
 
 

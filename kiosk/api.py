@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from apiflask import APIBlueprint
+from flask import current_app
 
 from kiosk.schemas import (
     AnswersSchema,
@@ -20,13 +21,32 @@ from shared.queue.kiosk_pace import KioskPace
 from shared.queue.snapshot import place_in_queue
 from shared.queue.tickets import get_ticket, issue_ticket, require_service_point
 from shared.queue.triage import Answers, Triage, TriageError, triage
+from shared.queue.triage_outcomes import (
+    record_shown_estimate,
+    record_triage_outcome,
+    shown_outcome,
+)
 from shared.storage.timestamps import utc_text
 from shared.web.context import get_db, jono
+from shared.web.i18n import current_language
 from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
 from shared.web.kiosk_offer_tokens import sign_offer
+from shared.web.rate_limit import HOUR, LIMITER_EXTENSION, RateLimiter
 from shared.web.realtime import public_snapshot, publish
 
 api = APIBlueprint("kiosk_api", __name__, url_prefix="/api/v1", tag="Kiosk")
+# Each triage writes one outcome row: a kiosk asking far faster than people walk up (one visit
+# every 6 seconds for an hour) is refused, so a script on a paired kiosk cannot fill the table.
+TRIAGES_PER_KIOSK_PER_HOUR = 600
+
+
+def limit_triages(kiosk: KioskIdentity) -> None:
+    """Count a triage of this kiosk (its scope); refuse with 429 past the hour's limit."""
+    limiter = current_app.extensions.setdefault(LIMITER_EXTENSION, RateLimiter())
+    if not limiter.allow(
+        "triage", kiosk.scope, TRIAGES_PER_KIOSK_PER_HOUR, HOUR, jono().clock.now()
+    ):
+        raise DomainError("too_many_requests", status=429)
 
 
 def run_triage(service_point_id: str, answers: dict) -> Triage:
@@ -88,20 +108,38 @@ def queue_estimate(snapshot: dict, queue_id: str) -> dict:
     " how a large party splits into groups. An urgent walk-in may also get `appointment_offer`:"
     " the earliest free appointment here before the document may expire, within"
     " `urgent_offer_days` (take it with bookOfferedAppointment and its `offer_token`)."
-    " Writes nothing. For a paired kiosk of the service point.",
+    " Records the verdict the kiosk will show (matter, outcome, party size, language, kiosk:"
+    " no personal data) for the statistics. For a paired kiosk of the service point, at most"
+    f" {TRIAGES_PER_KIOSK_PER_HOUR} an hour.",
     **KIOSK_ONLY,
     responses={
         400: "Invalid answers",
         401: "Not a paired kiosk",
         403: "A kiosk of another service point",
         404: "Unknown service point",
+        429: "The kiosk asks far faster than people walk up",
     },
 )
 def triage_visit(service_point_id: str, answers: dict, kiosk: KioskIdentity):
-    """Triage the kiosk's answers and add the queue's current estimate."""
+    """Triage the kiosk's answers, add the queue's current estimate, record the verdict."""
+    limit_triages(kiosk)
     result = run_triage(service_point_id, answers)
     snapshot = public_snapshot(service_point_id)
     queue = jono().config.queue_of_kind(result.queue_kind) if result.queue_kind else None
+    offer = appointment_offer(service_point_id, answers, result, kiosk)
+    is_accepting = snapshot["hours"]["is_accepting_tickets"]
+    record_triage_outcome(
+        get_db(),
+        service_point=service_point_id,
+        kiosk=kiosk.scope,
+        at=jono().clock.now(),
+        matter=answers["matter"],
+        outcome=shown_outcome(
+            result.outcome, has_offer=offer is not None, is_accepting_tickets=is_accepting
+        ),
+        party_size=answers["party_size"],
+        language=current_language(),
+    )
     return {
         "outcome": result.outcome,
         "is_urgent": result.is_urgent,
@@ -109,10 +147,10 @@ def triage_visit(service_point_id: str, answers: dict, kiosk: KioskIdentity):
         "party_groups": list(result.party_groups),
         "months_until_expiry": result.months_until_expiry,
         "reasons": list(result.reasons),
-        "is_accepting_tickets": snapshot["hours"]["is_accepting_tickets"],
+        "is_accepting_tickets": is_accepting,
         "estimate": queue and queue_estimate(snapshot, queue.id),
         "booking_url": f"{jono().config.public_base_url}/booking",
-        "appointment_offer": appointment_offer(service_point_id, answers, result, kiosk),
+        "appointment_offer": offer,
     }
 
 
@@ -209,6 +247,7 @@ def issue_ticket_route(service_point_id: str, body: dict, kiosk: KioskIdentity):
     ticket = outcome.ticket
     if outcome.events:  # a replay of the same key was printed (or not) the first time
         ahead, estimate = place_and_estimate(snapshot, ticket.id, ticket.queue)
+        record_shown_estimate(get_db(), ticket.id, estimate)  # what the kiosk shows next
         # Only after the commit: the ticket exists whatever becomes of the slip.
         ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
     return issued_ticket_body(ticket, snapshot), 201 if outcome.events else 200

@@ -26,8 +26,10 @@ from shared.queue.check_in import (
     TOO_EARLY,
     book_offered_appointment,
     check_in_appointment,
+    is_check_in_open,
 )
 from shared.queue.kiosk_pace import KioskPace
+from shared.queue.triage_outcomes import record_shown_estimate
 from shared.storage.timestamps import parse_utc
 from shared.web.context import get_db, jono
 from shared.web.kiosk_auth import KIOSK_ONLY, KioskIdentity, kiosk_required
@@ -102,10 +104,16 @@ def check_in(service_point_id: str, body: dict, kiosk: KioskIdentity):
     snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
     ticket = result.ticket
     if result.events:  # printed once, on the check-in that made the number
-        ahead, estimate = place_and_estimate(snapshot, ticket.id, ticket.queue)
-        ticket = state.printing.print_ticket(get_db(), ticket, ahead, estimate)
+        ticket = print_new_number(ticket, snapshot)
     answer["ticket"] = issued_ticket_body(ticket, snapshot)
     return answer, 201 if result.events else 200
+
+
+def print_new_number(ticket, snapshot: dict):
+    """Keep the estimate the kiosk shows and print the slip of a number just made."""
+    ahead, estimate = place_and_estimate(snapshot, ticket.id, ticket.queue)
+    record_shown_estimate(get_db(), ticket.id, estimate)
+    return jono().printing.print_ticket(get_db(), ticket, ahead, estimate)
 
 
 @api.post("/service-points/<service_point_id>/offered-appointments")
@@ -119,7 +127,9 @@ def check_in(service_point_id: str, body: dict, kiosk: KioskIdentity):
     " the kiosk it was made at, valid 10 minutes and taken once (the time, matter, party and"
     " document expiry come from it, and are checked again). Counts towards the kiosk's pace."
     " Booked without contact details; the reservation key and PIN are shown once and the"
-    " confirmation slip is printed at the kiosk.",
+    " confirmation slip is printed at the kiosk. A time that starts within the check-in window"
+    " is checked in at once: `ticket` is then its number in the appointment queue, and that"
+    " number's slip is printed instead of the confirmation.",
     **KIOSK_ONLY,
     responses={
         400: "Invalid request",
@@ -159,19 +169,44 @@ def take_offer(service_point_id: str, body: dict, kiosk: KioskIdentity):
     publish(booking.events)
     appointment = booking.appointment
     point = state.config.service_point(service_point_id)
+    starts = appointment.starts_at.astimezone(point.zone)
+    opens = starts - timedelta(minutes=state.config.appointments.check_in_window_minutes)
+    answer = {
+        "reservation_key": format_reservation_key(appointment.reservation_key),
+        "pin": booking.pin,
+        "date": starts.date().isoformat(),
+        "time": starts.strftime("%H:%M"),
+        "check_in_from": opens.strftime("%H:%M"),
+        "print_status": None,
+        "ticket": None,
+    }
+    if is_check_in_open(state.config, appointment, state.clock.now()):
+        answer["ticket"] = check_in_taken_offer(service_point_id, appointment, body, kiosk)
+        answer["print_status"] = answer["ticket"]["print_status"]
+        return answer, 201
     printed = state.printing.print_slip(
         point.id,
         confirmation_escpos(
             state.config, appointment, booking.pin, body["language"], point.printer.profile
         ),
     )
-    starts = appointment.starts_at.astimezone(point.zone)
-    opens = starts - timedelta(minutes=state.config.appointments.check_in_window_minutes)
-    return {
-        "reservation_key": format_reservation_key(appointment.reservation_key),
-        "pin": booking.pin,
-        "date": starts.date().isoformat(),
-        "time": starts.strftime("%H:%M"),
-        "check_in_from": opens.strftime("%H:%M"),
-        "print_status": "queued" if printed else None,
-    }, 201
+    answer["print_status"] = "queued" if printed else None
+    return answer, 201
+
+
+def check_in_taken_offer(service_point_id: str, appointment, body: dict, kiosk: KioskIdentity):
+    """Check in an appointment just taken whose check-in is open: its number, as shown."""
+    state = jono()
+    result = check_in_appointment(
+        get_db(),
+        state.config,
+        service_point_id=service_point_id,
+        key_text=appointment.reservation_key,
+        language=body["language"],
+        now=state.clock.now(),
+        kiosk=kiosk.scope,
+    )
+    snapshots = publish(result.events)
+    snapshot = snapshots.get(service_point_id) or public_snapshot(service_point_id)
+    ticket = print_new_number(result.ticket, snapshot) if result.events else result.ticket
+    return issued_ticket_body(ticket, snapshot)

@@ -26,6 +26,7 @@ from shared.speech.engine import (
     text_ssml,
 )
 from shared.speech.speakable import (
+    LANGUAGE_SCREEN_PHRASES,
     bounded_people_ahead,
     bounded_wait_minutes,
     require_issued_on,
@@ -39,11 +40,6 @@ CACHE_SECONDS = 24 * 3600
 # (display.speech_api.CALL_SYNTHESIS), so neither can crowd out the other.
 READ_ALOUD_SYNTHESIS = SlowWorkLimit(2)
 api = APIBlueprint("kiosk_speech_api", __name__, url_prefix="/api/v1/speech", tag="Kiosk")
-WELCOME = {
-    "fi": "Tervetuloa. Valitse kieli: suomi, svenska tai English.",
-    "sv": "Välkommen. Välj språk: suomi, svenska eller English.",
-    "en": "Welcome. Choose a language: suomi, svenska or English.",
-}
 
 
 def _screen_texts(screen: str, limit: int) -> list[str] | None:
@@ -96,6 +92,16 @@ def _screen_texts(screen: str, limit: int) -> list[str] | None:
             gettext(
                 "Your matter is not urgent, so it is handled by appointment. Waiting numbers are"
                 " only for urgent matters."
+            ),
+            gettext("Scan the code with your phone, or go to"),
+            gettext("I cannot use the online booking system"),
+        ],
+        "book_online_foreign_passport": [
+            gettext("Your passport is renewed by the country that issued it"),
+            gettext(
+                "Contact the embassy or consulate of that country. If you need an alien's"
+                " passport or a refugee travel document from Finland, book an appointment"
+                " online."
             ),
             gettext("Scan the code with your phone, or go to"),
             gettext("I cannot use the online booking system"),
@@ -195,6 +201,7 @@ SCREENS = (
     "working",
     "ticket",
     "book_online",
+    "book_online_foreign_passport",
     "postbox",
     "asylum",
     "closed",
@@ -217,8 +224,8 @@ class KioskScreenQuery(Schema):
 
 def screen_text(screen: str, language: str, query: dict) -> str:
     """The whole text of one kiosk screen in one language, as the kiosk shows it."""
-    if screen == "language":
-        return WELCOME[language]
+    if screen == "language":  # read in all three in turn (LANGUAGE_SCREEN_ORDER)
+        return LANGUAGE_SCREEN_PHRASES[language]
     with force_locale(language):
         if screen == "ticket":
             if "number" not in query:

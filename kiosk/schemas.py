@@ -142,3 +142,11 @@ class OfferedAppointmentSchema(Schema):
     print_status = String(
         allow_none=True, metadata={"description": "queued: the slip is printing; null: no printer"}
     )
+    ticket = Nested(
+        IssuedTicketSchema,
+        allow_none=True,
+        metadata={
+            "description": "the time starts within the check-in window: checked in at once,"
+            " this is its number (print_status is then the number's slip)"
+        },
+    )

@@ -15,6 +15,7 @@ from printers.wording import (
     check_language,
     format_date,
     format_time,
+    format_wait,
     format_weekday,
     persons,
     say,
@@ -183,8 +184,8 @@ def _queue_position(facts: TicketFacts) -> list[Block]:
     else:
         lines = [Text(say(language, "people_ahead", count=facts.people_ahead), bold=True)]
     if facts.estimated_wait_minutes is not None:
-        minutes = facts.estimated_wait_minutes
-        lines.append(Text(say(language, "estimated_wait", minutes=minutes), bold=True))
+        wait = format_wait(language, facts.estimated_wait_minutes)
+        lines.append(Text(say(language, "estimated_wait", wait=wait), bold=True))
     return lines
 
 

@@ -3,11 +3,18 @@
 The web pages use Babel catalogues; a slip is printed by a worker that has no request and
 no locale, so its few sentences live here in one self-contained table. Every language has
 exactly the same keys (a test checks it).
+
+Dates, times and waits are written here too, for the slips, the messages and the pages alike:
+through Babel's CLDR data with the conventions of Finland (fi_FI, sv_FI, and British English:
+day before month, 24-hour clock), and waits as "3 h 12 min". The callers pass the language and
+a moment already in the service point's time; nothing here knows of Jono.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from babel import dates as babel_dates
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -22,7 +29,7 @@ WORDING: dict[str, dict[str, str]] = {
         "issued": "Tulostettu {date} klo {time}",
         "people_ahead": "Edelläsi jonossa: {count}",
         "you_are_next": "Olet seuraavana vuorossa.",
-        "estimated_wait": "Arvioitu odotusaika noin {minutes} min",
+        "estimated_wait": "Arvioitu odotusaika noin {wait}",
         "watch_display": "Kun numerosi tulee näytölle, mene näytön osoittamalle tiskille.",
         "fill_in_application": "Täytä hakemus valmiiksi ennen vuoroasi.",
         "long_queue": "Jono voi olla pitkä, eikä palvelua tänään voida taata.",
@@ -53,7 +60,7 @@ WORDING: dict[str, dict[str, str]] = {
         "issued": "Utskriven {date} kl. {time}",
         "people_ahead": "Före dig i kön: {count}",
         "you_are_next": "Du står näst i tur.",
-        "estimated_wait": "Beräknad väntetid cirka {minutes} min",
+        "estimated_wait": "Beräknad väntetid cirka {wait}",
         "watch_display": "När ditt nummer visas på skärmen, gå till den disk som anges där.",
         "fill_in_application": "Fyll i ansökan färdigt innan det är din tur.",
         "long_queue": "Kön kan vara lång och vi kan inte garantera att du blir betjänad i dag.",
@@ -84,7 +91,7 @@ WORDING: dict[str, dict[str, str]] = {
         "issued": "Issued {date} at {time}",
         "people_ahead": "People ahead of you: {count}",
         "you_are_next": "You are next in line.",
-        "estimated_wait": "Estimated wait about {minutes} min",
+        "estimated_wait": "Estimated wait about {wait}",
         "watch_display": "When your number appears on the screen, go to the counter shown.",
         "fill_in_application": "Have your application filled in before your turn.",
         "long_queue": (
@@ -109,16 +116,14 @@ WORDING: dict[str, dict[str, str]] = {
     },
 }
 
-_WEEKDAYS = {
-    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
-    "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-
-_ENGLISH_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+# The Babel locale of each language: as people in Finland write it. English is British (1
+# December, 21:15), never the US order (12/1, 9:15 PM) that reads in Finland as 12 January.
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+# CLDR patterns: the calendar date, the day as said in a sentence, and a day with its time.
+_DATE_PATTERNS = {"fi": "d.M.y", "sv": "d.M.y", "en": "d MMMM y"}
+_DAY_PATTERNS = {"fi": "EEEE d. MMMM", "sv": "EEEE d MMMM", "en": "EEEE d MMMM"}
+_AT_TIME = {"fi": "{day} klo {time}", "sv": "{day} kl. {time}", "en": "{day}, {time}"}
+MINUTES_PER_HOUR = 60
 
 
 def check_language(language: str) -> str:
@@ -138,20 +143,50 @@ def persons(language: str, count: int) -> str:
     return say(language, "person" if count == 1 else "persons", count=count)
 
 
+def babel_locale(language: str) -> str:
+    """Return the Babel locale that writes dates and times of ``language`` as in Finland."""
+    return BABEL_LOCALES[check_language(language)]
+
+
 def format_date(language: str, moment: datetime) -> str:
-    """Return the calendar date as people in Finland write it in ``language``."""
-    if check_language(language) == "en":
-        return f"{moment.day} {_ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
-    return f"{moment.day}.{moment.month}.{moment.year}"
+    """Return the calendar date as people in Finland write it: 1.12.2026, 1 December 2026."""
+    pattern = _DATE_PATTERNS[check_language(language)]
+    return babel_dates.format_date(moment, pattern, locale=babel_locale(language))
 
 
 def format_time(language: str, moment: datetime) -> str:
-    """Return the clock time: 9.05 in Finnish and Swedish, 09:05 in English."""
-    if check_language(language) == "en":
-        return f"{moment.hour:02d}:{moment.minute:02d}"
-    return f"{moment.hour}.{moment.minute:02d}"
+    """Return the clock time, 24-hour: 9.05 in Finnish and Swedish, 09:05 in English."""
+    return babel_dates.format_time(moment, "short", locale=babel_locale(language))
 
 
 def format_weekday(language: str, moment: datetime) -> str:
-    """Return the short weekday name of ``moment`` in ``language``."""
-    return _WEEKDAYS[check_language(language)][moment.weekday()]
+    """Return the short weekday name of ``moment`` in ``language``: ti, tis, Tue."""
+    return babel_dates.format_date(moment, "EEE", locale=babel_locale(language))
+
+
+def format_day(language: str, moment: datetime, with_year: bool = False) -> str:
+    """Return the day as said in a sentence: "tiistaina 1. joulukuuta", "tisdag 1 december",
+    "Tuesday 1 December" (with the year after it when ``with_year``)."""
+    pattern = _DAY_PATTERNS[check_language(language)]
+    if with_year:
+        pattern += " y"
+    return babel_dates.format_date(moment, pattern, locale=babel_locale(language))
+
+
+def format_moment(language: str, moment: datetime, with_year: bool = False) -> str:
+    """Return a day and its time: "tiistaina 1. joulukuuta klo 21.15", "tisdag 1 december
+    kl. 21.15", "Tuesday 1 December, 21:15" (with the year after the date when ``with_year``)."""
+    return _AT_TIME[check_language(language)].format(
+        day=format_day(language, moment, with_year), time=format_time(language, moment)
+    )
+
+
+def format_wait(language: str, minutes: int) -> str:
+    """Return a wait in hours and minutes, the same in every language: "45 min", "3 h 12 min",
+    "2 h" (h and min are SI symbols, written alike in Finnish, Swedish and English)."""
+    check_language(language)
+    minutes = max(0, int(minutes))
+    hours, rest = divmod(minutes, MINUTES_PER_HOUR)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"

@@ -9,13 +9,14 @@ import os
 import secrets
 
 from apiflask import APIFlask
-from flask import abort, render_template, send_file
+from flask import abort, redirect, render_template, send_file, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import booking
 import counter
 import display
 import kiosk
+import manage
 from shared.clock import SystemClock
 from shared.config import Config, load_config
 from shared.notifications.sender import NotificationSender
@@ -123,6 +124,7 @@ def create_app(
     counter.register(app)
     display.register(app)
     booking.register(app)
+    manage.register(app)
 
     @app.get("/vendor/socket.io.min.js")
     @app.doc(hide=True)
@@ -131,6 +133,12 @@ def create_app(
         if not SOCKET_IO_CLIENT.exists():
             abort(404)
         return send_file(SOCKET_IO_CLIENT, mimetype="text/javascript", max_age=3600)
+
+    @app.get("/favicon.ico")
+    @app.doc(hide=True)
+    def favicon():
+        """Send browsers that ask for /favicon.ico by habit to the icon every page links to."""
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.get("/")
     @app.doc(hide=True)

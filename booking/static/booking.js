@@ -1,11 +1,14 @@
 // Booking pages: a client of the booking API. Book: place, matter, persons, calendar, hold,
 // contact, confirm. Manage: key + PIN, then see, cancel, correct contact, or move to a held time.
+// Every message appears next to what was pressed and is scrolled into view; a new message
+// clears the earlier ones, so a "saved" never stands beside a later error.
 (function () {
   "use strict";
 
   const root = document.getElementById("booking");
   const language = root.dataset.language;
   const locale = JonoLocale.localeFor(language);  // for dates and times: en as en-GB
+  const plural = new Intl.PluralRules(locale);
   const maxParty = Number(root.dataset.maxParty) || 6;
   const text = JSON.parse(document.getElementById("booking-text").textContent);
   const $ = (id) => document.getElementById(id);
@@ -31,137 +34,69 @@
     if (!response.ok) {
       const problem = new Error((data.error && data.error.message) || text.network_error);
       problem.code = data.error && data.error.code;
-      problem.lockedUntil = data.error && data.error.params && data.error.params.locked_until;
+      problem.params = (data.error && data.error.params) || {};
       throw problem;
     }
     return data;
   }
 
-  function showProblem(message, id) {
-    const element = $(id || "problem");
+  // ---- feedback next to what was pressed ----
+  const KINDS = { ok: "notice-ok", error: "notice-error", warn: "notice-warn" };
+
+  // Show `message` in `element` (a .notice or a .field-error) and bring it into view; every
+  // other message on the page goes. Without a message, `element` is emptied and hidden.
+  function say(element, kind, message) {
+    if (message) {
+      document.querySelectorAll(".notice[data-said], .field-error[data-said]").forEach((other) => {
+        if (other !== element) say(other);
+      });
+    }
     element.textContent = message || "";
     element.hidden = !message;
+    if (element.classList.contains("notice")) {
+      Object.values(KINDS).forEach((name) => element.classList.remove(name));
+      if (message) element.classList.add(KINDS[kind] || KINDS.error);
+    }
+    if (element.classList.contains("field-error")) {
+      const field = element.parentElement.querySelector("input, select");
+      if (field) field.toggleAttribute("aria-invalid", Boolean(message));
+    }
+    if (!message) { delete element.dataset.said; return; }
+    element.dataset.said = "";
+    element.scrollIntoView({ block: "nearest" });
   }
 
   // A refused key and PIN. The server's message says how many tries are left; the end of a
   // lock is said here, in the browser's own time zone, which the server does not know.
   function keyProblem(error) {
-    if (!error.lockedUntil) return error.message;
+    const lockedUntil = error.params && error.params.locked_until;
+    if (!lockedUntil) return error.message;
     const template = error.code === "key_locked" ? text.key_locked_until : text.locked_now_until;
-    return format(template, { time: clockTime(error.lockedUntil) });
+    return format(template, { time: clockTime(lockedUntil) });
   }
 
   // A moment as the local time of day (with the date when it is not today), rounded up to the
   // whole minute: a lock that ends at 10:30:20 is still on at 10:30.
   function clockTime(isoMoment) {
     const moment = new Date(Math.ceil(Date.parse(isoMoment) / 60000) * 60000);
-    const time = moment.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
-    if (moment.toDateString() === new Date().toDateString()) return time;
-    return moment.toLocaleDateString(locale, { day: "numeric", month: "numeric" }) + " " + time;
+    const time = JonoLocale.formatTime(moment);
+    const day = JonoLocale.localDay(moment);
+    if (day === JonoLocale.localDay(new Date())) return time;
+    return JonoLocale.formatDay(language, day, { weekday: false, year: false }) + " " + time;
   }
 
-  function dayLabel(isoDate) {
-    const [year, month, day] = isoDate.split("-").map(Number);
-    return new Intl.DateTimeFormat(locale, {
-      weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
-    }).format(new Date(Date.UTC(year, month - 1, day)));
-  }
-
+  // "tiistai 1. joulukuuta 2026 09:15": a day and a time the server wrote at the service point.
   function whenLabel(item) {
-    return dayLabel(item.date) + " " + item.time + ", " + (text.point_names[item.service_point] || "");
+    return JonoLocale.formatDay(language, item.date) + " " + item.time;
   }
 
-  // ---- the calendar of free days and times ----
-  function Calendar(options) {
-    const today = new Date();
-    let month = new Date(Date.UTC(today.getFullYear(), today.getMonth(), 1));
-    let horizon = null;
-    let query = null;  // the choice the shown month was asked with: a day's times use it too
-    let request = 0;
-    let shown = null;  // what the calendar shows now: the same choice again needs no reload
+  function placeLabel(item) {
+    return text.point_names[item.service_point] || item.service_point;
+  }
 
-    function iso(date) { return date.toISOString().slice(0, 10); }
-
-    // The month asks only which days have free times (listFreeDays); a day's times are asked
-    // when the day is chosen (listFreeSlots for that one day).
-    async function load(force) {
-      query = options.query();
-      const mine = ++request;
-      if (!query) { $("calendar").hidden = true; shown = null; return; }
-      const first = iso(month);
-      const wanted = JSON.stringify([query, first]);
-      if (!force && wanted === shown && !$("calendar").hidden) return;
-      shown = wanted;
-      $("calendar").hidden = false;
-      const next = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
-      const days = Math.round((next - month) / 86400000);
-      $("month-title").textContent = new Intl.DateTimeFormat(locale, {
-        month: "long", year: "numeric", timeZone: "UTC",
-      }).format(month);
-      $("calendar-status").textContent = text.loading;
-      $("calendar-days").replaceChildren();
-      $("calendar-times").replaceChildren();
-      $("times-title").hidden = true;
-      try {
-        const params = new URLSearchParams({ ...query, from: first, days: String(days) });
-        const page = await call("GET", "/free-days?" + params);
-        if (mine !== request) return;
-        horizon = page.horizon_day;
-        $("month-previous").disabled = iso(month) <= iso(new Date(Date.UTC(today.getFullYear(), today.getMonth(), 1)));
-        $("month-next").disabled = !page.next_day || iso(next) > horizon;
-        $("calendar-status").textContent = page.days.length ? "" : text.no_free_days;
-        for (const day of page.days) {
-          const button = document.createElement("button");
-          button.type = "button";
-          button.className = "calendar-day";
-          button.dataset.date = day.date;
-          button.textContent = dayLabel(day.date);
-          button.addEventListener("click", () => showTimes(day.date, button));
-          $("calendar-days").append(button);
-        }
-      } catch (error) {
-        if (mine === request) { $("calendar-status").textContent = error.message; shown = null; }
-      }
-    }
-
-    async function showTimes(date, button) {
-      document.querySelectorAll(".calendar-day").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-      $("chosen-day").textContent = dayLabel(date);
-      $("times-title").hidden = false;
-      const list = $("calendar-times");
-      list.replaceChildren();
-      const mine = ++request;
-      let slots;
-      try {
-        const params = new URLSearchParams({ ...query, from: date, days: "1" });
-        slots = (await call("GET", "/free-slots?" + params)).slots;
-      } catch (error) {
-        if (mine === request) $("calendar-status").textContent = error.message;
-        return;
-      }
-      if (mine !== request) return;
-      if (!slots.length) { load(true); return; }  // taken meanwhile: show the month as it is now
-      $("calendar-status").textContent = "";
-      for (const slot of slots.filter((s) => s.date === date)) {
-        const time = document.createElement("button");
-        time.type = "button";
-        time.className = "calendar-time";
-        time.dataset.time = slot.time;
-        time.textContent = slot.time;
-        time.addEventListener("click", () => options.choose(slot, time));
-        list.append(time);
-      }
-    }
-
-    $("month-previous").addEventListener("click", () => {
-      month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - 1, 1));
-      load();
-    });
-    $("month-next").addEventListener("click", () => {
-      month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
-      load();
-    });
-    return { load };
+  function lengthLabel(item) {
+    const minutes = Math.round((Date.parse(item.ends_at) - Date.parse(item.starts_at)) / 60000);
+    return format(text.length_minutes, { minutes });
   }
 
   async function holdTime(slot, category, partySize, previous) {
@@ -174,11 +109,8 @@
     });
   }
 
-  function heldUntil(hold) {
-    const until = new Date(hold.expires_at);
-    return format(text.held, {
-      time: until.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }),
-    });
+  function heldUntil(hold, template) {
+    return format(template, { time: JonoLocale.formatTime(new Date(hold.expires_at)) });
   }
 
   function fillPdfForm(key, pin) {
@@ -187,35 +119,65 @@
     form.elements.pin.value = pin;
   }
 
+  // A refused contact detail goes to its field; anything else to the form's own message.
+  function contactProblem(error, formProblem) {
+    const field = { invalid_email: "email-problem", invalid_phone: "phone-problem" }[error.code];
+    say($(field || formProblem), "error", error.message);
+    if (field) $(field).parentElement.querySelector("input").focus();
+  }
+
+  function clearContactProblems() {
+    ["email-problem", "phone-problem"].forEach((id) => say($(id)));
+  }
+
   // ---- the booking page ----
   function bookingPage() {
     let hold = null;
     let chosen = null;
 
-    function partySize() { return Number($("party-size").value); }
+    // The party size as typed, or null (with the reason next to the field) when it is not
+    // one the calendar can search for.
+    function partySize() {
+      const typed = $("party-size").value.trim();
+      const size = Number(typed);
+      let problem = "";
+      if (!typed || !Number.isInteger(size) || size < 1) problem = text.party_invalid;
+      else if (size > maxParty) problem = text.party_too_large;
+      const warning = $("party-warning");
+      if (problem !== warning.textContent) {
+        warning.textContent = problem;
+        warning.hidden = !problem;
+        $("party-size").toggleAttribute("aria-invalid", Boolean(problem));
+      }
+      return problem ? null : size;
+    }
 
     function query() {
       const size = partySize();
-      const tooMany = size > maxParty;
-      $("party-warning").hidden = !tooMany;
-      $("party-warning").textContent = tooMany ? text.party_too_large : "";
-      if (!Number.isInteger(size) || size < 1 || tooMany) return null;
+      if (size === null) return null;
       return { service_point: $("service-point").value, category: $("category").value, party_size: String(size) };
     }
 
-    const calendar = Calendar({
+    const calendar = BookingCalendar({
+      language,
+      text,
+      plural,
+      call,
       query,
+      say,
       choose: async (slot, button) => {
-        showProblem("");
         try {
           hold = await holdTime(slot, $("category").value, partySize(), hold && hold.hold_token);
           chosen = slot;
-          document.querySelectorAll(".calendar-time").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-          $("held-time").textContent = whenLabel(slot) + ". " + heldUntil(hold);
+          calendar.pressTime(button);
+          say($("times-problem"));
+          $("held-time").textContent = whenLabel(slot) + ", " + placeLabel(slot) + ". "
+            + heldUntil(hold, text.held);
           $("contact").hidden = false;
           $("email").focus();
+          $("contact").scrollIntoView({ block: "nearest" });
         } catch (error) {
-          showProblem(error.message);
+          say($("times-problem"), "error", error.message);
           calendar.load(true);
         }
       },
@@ -226,11 +188,12 @@
         $("contact").hidden = true;
         calendar.load();
       }));
-    $("party-size").addEventListener("input", query);
+    $("party-size").addEventListener("input", partySize);
 
     $("contact-form").addEventListener("submit", async (event) => {
       event.preventDefault();
-      showProblem("", "contact-problem");
+      clearContactProblems();
+      say($("contact-problem"));
       try {
         const booked = await call("POST", "/appointments", {
           hold_token: hold.hold_token,
@@ -238,20 +201,36 @@
           phone: $("phone").value.trim() || null,
           language,
         });
-        $("choices").hidden = true;
-        $("calendar").hidden = true;
-        $("contact").hidden = true;
-        $("confirmed-time").textContent = whenLabel(chosen);
-        $("reservation-key").textContent = booked.reservation_key;
-        $("pin-code").textContent = booked.pin;
-        fillPdfForm(booked.reservation_key, booked.pin);
-        $("confirmation").hidden = false;
-        $("confirmation").scrollIntoView();
+        showConfirmation(booked);
       } catch (error) {
-        showProblem(error.message, "contact-problem");
-        if (error.code === "hold_expired") { $("contact").hidden = true; calendar.load(true); }
+        if (error.code === "hold_expired") {
+          $("contact").hidden = true;
+          say($("times-problem"), "error", error.message);
+          calendar.load(true);
+        } else {
+          contactProblem(error, "contact-problem");
+        }
       }
     });
+
+    // Everything the confirmation slip says: key, PIN, time, length, place, persons.
+    function showConfirmation(booked) {
+      $("choices").hidden = true;
+      $("calendar").hidden = true;
+      $("contact").hidden = true;
+      $("reservation-key").textContent = booked.reservation_key;
+      $("pin-code").textContent = booked.pin;
+      $("confirmed-time").textContent = whenLabel(booked);
+      $("confirmed-length").textContent = lengthLabel(booked);
+      $("confirmed-place").textContent = booked.service_point_name[language] || placeLabel(chosen);
+      $("confirmed-address").textContent = booked.address;
+      $("confirmed-category").textContent = booked.category_name ? booked.category_name[language] : booked.category;
+      $("confirmed-persons").textContent = String(booked.party_size);
+      fillPdfForm(booked.reservation_key, booked.pin);
+      $("confirmation").hidden = false;
+      $("confirmation").focus();
+      $("confirmation").scrollIntoView({ block: "start" });
+    }
     calendar.load();
   }
 
@@ -263,11 +242,14 @@
 
     function show(data) {
       appointment = data;
+      $("detail-key").textContent = data.reservation_key;
       $("detail-status").textContent = text["status_" + data.status] || data.status;
-      $("detail-time").textContent = dayLabel(data.date) + " " + data.time;
-      $("detail-place").textContent = data.service_point_name[language] + ", " + data.address;
+      $("detail-time").textContent = whenLabel(data);
+      $("detail-length").textContent = lengthLabel(data);
+      $("detail-place").textContent = data.service_point_name[language];
+      $("detail-address").textContent = data.address;
       $("detail-category").textContent = data.category_name ? data.category_name[language] : data.category;
-      $("detail-persons").textContent = data.party_size === 1 ? text.one_person : format(text.persons, { count: data.party_size });
+      $("detail-persons").textContent = String(data.party_size);
       $("detail-email").textContent = data.email || "–";
       $("detail-phone").textContent = data.phone || "–";
       $("email").value = data.email || "";
@@ -276,71 +258,87 @@
       $("details").hidden = false;
     }
 
-    function done(message) {
-      $("done").textContent = message;
-      $("done").hidden = false;
-    }
-
-    const calendar = Calendar({
+    const calendar = BookingCalendar({
+      language,
+      text,
+      plural,
+      call,
+      say,
       query: () => appointment && {
         service_point: $("service-point").value,
         category: appointment.category,
         party_size: String(appointment.party_size),
       },
       choose: async (slot, button) => {
-        showProblem("");
         try {
           hold = await holdTime(slot, appointment.category, appointment.party_size, hold && hold.hold_token);
-          document.querySelectorAll(".calendar-time").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-          $("held-time").textContent = whenLabel(slot) + ". " + heldUntil(hold);
+          calendar.pressTime(button);
+          say($("times-problem"));
+          $("held-time").textContent = whenLabel(slot) + ", " + placeLabel(slot) + ". "
+            + heldUntil(hold, text.held_for_move);
           $("move").hidden = false;
+          $("move").scrollIntoView({ block: "nearest" });
         } catch (error) {
-          showProblem(error.message);
+          say($("times-problem"), "error", error.message);
           calendar.load(true);
         }
       },
     });
     $("service-point").addEventListener("change", () => { $("move").hidden = true; calendar.load(); });
 
-    async function act(path, extra, message) {
-      showProblem("");
+    // Make a change with the key and PIN; a refusal is said at `where`, next to its button.
+    async function act(path, extra, where) {
       try {
         show(await call("POST", "/appointments/" + path, { ...credentials, ...extra }));
-        done(message);
         return true;
       } catch (error) {
-        showProblem(keyProblem(error));
+        if (path === "contact") contactProblem(error, where.id);
+        else say(where, "error", keyProblem(error));
         return false;
       }
     }
 
+    // Said at the top of the appointment, whose details have just changed, and shown there.
+    function done(message) {
+      say($("done"), "ok", message);
+      $("done").focus({ preventScroll: true });
+      $("details").scrollIntoView({ block: "start" });
+    }
+
     $("login-form").addEventListener("submit", async (event) => {
       event.preventDefault();
-      showProblem("");
-      $("done").hidden = true;
+      say($("done"));
       const attempt = { reservation_key: $("reservation-key-input").value.trim(), pin: $("pin-input").value.trim() };
       try {
         show(await call("POST", "/appointments/lookup", attempt));
+        say($("login-problem"));
         credentials = attempt;
         fillPdfForm(attempt.reservation_key, attempt.pin);
         $("service-point").value = appointment.service_point;
         calendar.load();
       } catch (error) {
         $("details").hidden = true;
-        showProblem(keyProblem(error));
+        say($("login-problem"), "error", keyProblem(error));
+        $("pin-input").select();
       }
     });
-    $("cancel").addEventListener("click", () => {
-      if (window.confirm(text.cancel_confirm)) act("cancel", {}, text.cancelled);
+    $("cancel").addEventListener("click", async () => {
+      if (!window.confirm(text.cancel_confirm)) return;
+      if (await act("cancel", {}, $("cancel-feedback"))) done(text.cancelled);
     });
-    $("contact-form").addEventListener("submit", (event) => {
+    $("contact-form").addEventListener("submit", async (event) => {
       event.preventDefault();
-      act("contact", { email: $("email").value.trim() || null, phone: $("phone").value.trim() || null }, text.contact_saved);
+      clearContactProblems();
+      const contact = { email: $("email").value.trim() || null, phone: $("phone").value.trim() || null };
+      if (await act("contact", contact, $("contact-feedback"))) {
+        say($("contact-feedback"), "ok", text.contact_saved);
+      }
     });
     $("confirm-move").addEventListener("click", async () => {
-      if (await act("reschedule", { hold_token: hold.hold_token }, text.moved)) {
+      if (await act("reschedule", { hold_token: hold.hold_token }, $("move-feedback"))) {
         $("move").hidden = true;
         hold = null;
+        done(text.moved);
         calendar.load(true);
       }
     });

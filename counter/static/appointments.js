@@ -1,6 +1,6 @@
 // Counter appointments: book for the customer at the counter (free times from listFreeSlots),
-// print the confirmation slip, and list today's appointments with the lost ones marked.
-// Shown whenever the work panel is (counter.js decides that from the clerk's session).
+// print the confirmation slip, and list today's appointments with the lost and served ones
+// marked. The second tab of the workspace (counter.js shows it from the clerk's session).
 (function () {
   "use strict";
   const text = JSON.parse(document.getElementById("appointments-text").textContent);
@@ -41,6 +41,20 @@
   function problem(result) {
     $("book-status").textContent = result.ok ? "" : (result.data.error && result.data.error.message) || "";
     $("book-status").classList.toggle("error", !result.ok);
+  }
+
+  // The appointment's time as the page's language writes it: "ti 1.12.2026 klo 22.00",
+  // "Tue 1 December 2026, 22:00". `date` and `time` are already local to the service point.
+  function formatStart(date, time) {
+    const [year, month, day] = date.split("-").map(Number);
+    const moment = new Date(Date.UTC(year, month - 1, day, 12));
+    const locale = window.JonoLocale.localeFor(text.language);
+    const name = (options) => new Intl.DateTimeFormat(locale, Object.assign({ timeZone: "UTC" }, options)).format(moment);
+    const [hours, minutes] = time.split(":");
+    return format(text.starts_at, {
+      weekday: name({ weekday: "short" }).replace(/\.$/, ""), day: day, month: month,
+      month_name: name({ month: "long" }), year: year, hours: hours, minutes: minutes,
+    });
   }
 
   function localToday() {
@@ -101,13 +115,14 @@
     problem(result);
     if (!result.ok) { $("book-submit").disabled = false; return; }
     booked = result.data;
-    $("book-result-time").textContent = format(text.booked_at, {
-      service_point: booked.service_point_name, date: booked.date, time: booked.time,
-    });
+    // In the page's language, not the customer's (the slip is in theirs).
+    $("book-result-place").textContent = text.service_point_names[booked.service_point] || booked.service_point_name;
+    $("book-result-time").textContent = formatStart(booked.date, booked.time);
     $("book-result-key").textContent = booked.reservation_key;
     $("book-result-pin").textContent = booked.pin;
     $("book-form").hidden = true;
     $("book-result").hidden = false;
+    $("book-result-heading").focus();
     refreshDay();
   }
 
@@ -140,12 +155,13 @@
     const rows = result.data.appointments.map((appointment) => {
       const row = document.createElement("tr");
       row.dataset.status = appointment.status;
-      if (appointment.status === "lost") row.className = "lost";
+      if (["lost", "served"].includes(appointment.status)) row.className = appointment.status;
       [
-        appointment.date === today ? appointment.time : `${appointment.date} ${appointment.time}`,
+        appointment.date === today ? appointment.time : formatStart(appointment.date, appointment.time),
         text.categories[appointment.category] || appointment.category,
         String(appointment.party_size),
-        text.statuses[appointment.status] || appointment.status,
+        appointment.served_at ? format(text.served_at, { time: appointment.served_at })
+          : text.statuses[appointment.status] || appointment.status,
         appointment.ticket_number || "",
       ].forEach((value) => {
         const cell = document.createElement("td");
@@ -154,7 +170,7 @@
       });
       const show = document.createElement("button");
       show.type = "button";
-      show.className = "show-messages";
+      show.className = "button button-quiet show-messages";
       show.textContent = text.show_messages;
       show.addEventListener("click", () => showMessages(appointment));
       const cell = document.createElement("td");
@@ -208,10 +224,10 @@
     box.hidden = false;
   }
 
-  // Follow the work panel: shown, refreshed and re-listed while the clerk is at a counter.
+  // Follow the workspace: refreshed and re-listed while the clerk is at a counter, and at once
+  // when the tab is opened.
   function follow() {
-    const working = !$("panel-work").hidden;
-    $("panel-appointments").hidden = !working;
+    const working = !$("workspace").hidden;
     clearInterval(timer);
     if (working) {
       if (!seatKnown) {
@@ -224,7 +240,9 @@
       timer = setInterval(refreshDay, REFRESH_MILLISECONDS);
     }
   }
-  new MutationObserver(follow).observe($("panel-work"), { attributes: true, attributeFilter: ["hidden"] });
+  new MutationObserver(follow).observe($("workspace"), { attributes: true, attributeFilter: ["hidden"] });
+  new MutationObserver(() => { if (!$("panel-appointments").hidden) refreshDay(); })
+    .observe($("panel-appointments"), { attributes: true, attributeFilter: ["hidden"] });
 
   $("book-day").value = localToday();
   $("book-search").addEventListener("click", search);

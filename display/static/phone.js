@@ -7,6 +7,7 @@
   const text = data.text;
   const token = root.dataset.token;
   let status = data.status;
+  let openCounters = data.open_counters;
   let alertsOn = false;
   let alertedSequence = null;
   let refreshing = false;
@@ -15,18 +16,37 @@
     return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
+  // "45 min", "3 h 12 min", "2 h": as the server writes waits (printers.wording.format_wait).
   function formatWait(minutes) {
-    if (minutes < 60) return format(text.minutes, { minutes: minutes });
-    return format(text.about_hours, { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    if (!hours) return rest + " min";
+    return rest ? hours + " h " + rest + " min" : hours + " h";
+  }
+
+  // With none of the counters of its queue open, nobody can say how long the wait is.
+  function isServed() {
+    const counters = data.queue_counters[status.queue] || [];
+    return openCounters.some((counter) => counters.includes(counter));
   }
 
   function render() {
     const isWaiting = status.status === "waiting";
+    const isNext = status.people_ahead === 0;
+    const isServedNow = isServed();
     document.getElementById("ticket-status").textContent = text[status.status] || "";
     document.getElementById("waiting-facts").hidden = !isWaiting;
+    // Nobody ahead: the words get the whole width, and no "0 min" is promised.
+    document.getElementById("people-ahead-fact").classList.toggle("phone-fact-wide", isNext);
     document.getElementById("people-ahead").textContent =
-      status.people_ahead === 0 ? text.nobody_ahead : String(status.people_ahead);
-    document.getElementById("estimated-wait").textContent = formatWait(status.estimated_wait_minutes);
+      isNext ? text.nobody_ahead : String(status.people_ahead);
+    document.getElementById("estimated-wait-fact").hidden = isNext && isServedNow;
+    document.getElementById("estimated-wait-fact").classList.toggle("phone-fact-wide", !isServedNow || isNext);
+    document.getElementById("estimated-wait").textContent = isServedNow
+      ? format(text.estimate, { wait: formatWait(status.estimated_wait_minutes) })
+      : text.no_estimate;
+    // Sound and "keep this page open" only while there is a call to wait for.
+    document.getElementById("follow").hidden = !(isWaiting || status.status === "called");
     const names = data.queue_names[status.queue];
     if (names) document.getElementById("ticket-queue").textContent = names[data.language] || names.en;
     const isCalled = status.status === "called";
@@ -83,6 +103,7 @@
   }
 
   function onSnapshot(snapshot) {
+    openCounters = snapshot.open_counters;
     const next = fromSnapshot(snapshot);
     if (next) update(next);
     else if (status.status === "waiting" || status.status === "called" || status.status === "serving") refresh();

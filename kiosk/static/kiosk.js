@@ -11,6 +11,7 @@
   const text = JSON.parse(document.getElementById("kiosk-text").textContent);
 
   let answers = {};
+  let partyAsked = false;  // a verdict known without the persons does not ask for them
   let interactionKey = newKey();
   let lastAttempt = null;
 
@@ -27,7 +28,8 @@
     document.querySelectorAll("#kiosk .screen").forEach((screen) => {
       screen.hidden = screen.id !== id;
     });
-    const heading = document.querySelector("#" + id + " h1, #" + id + " .ticket-number");
+    const heading = document.querySelector(
+      "#" + id + " h1:not([hidden]), #" + id + " .ticket-number");
     if (heading) heading.setAttribute("tabindex", "-1");
   }
 
@@ -50,9 +52,13 @@
   ["pointerdown", "keydown"].forEach((name) => document.addEventListener(name, touch, true));
   touch();
 
+  // A wait as every screen and slip writes it (printers/wording.py format_wait): "45 min",
+  // and "about 2 h" or "about 3 h 12 min" once it passes an hour.
   function formatWait(minutes) {
     if (minutes < 60) return format(text.minutes, { minutes: minutes });
-    return format(text.about_hours, { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    return format(text.about, { wait: rest ? hours + " h " + rest + " min" : hours + " h" });
   }
 
   async function post(path, body) {
@@ -65,6 +71,7 @@
     if (!response.ok) {
       const error = new Error((data.error && data.error.message) || text.network_error);
       error.code = data.error && data.error.code;
+      error.params = (data.error && data.error.params) || {};
       throw error;
     }
     return data;
@@ -85,6 +92,11 @@
     try {
       triage = await post(base + "/triage", answers);
     } catch (error) {
+      // The kiosk's clock and the server's may stand in different months: the server decides.
+      if (error.code === "missing_answer" && error.params.question === "found_appointment") {
+        show("screen-found");
+        return;
+      }
       fail(error, decide);
       return;
     }
@@ -98,8 +110,12 @@
 
   function showBookOnline(triage) {
     const found = answers.found_appointment === true;
+    const foreignPassport = triage.reasons.includes("passport_not_issued_by_finland");
+    document.getElementById("book-online-title").hidden = foreignPassport;
+    document.getElementById("book-online-title-foreign-passport").hidden = !foreignPassport;
+    document.getElementById("book-online-reason-foreign-passport").hidden = !foreignPassport;
     document.getElementById("book-online-reason-found").hidden = !found;
-    document.getElementById("book-online-reason-general").hidden = found;
+    document.getElementById("book-online-reason-general").hidden = found || foreignPassport;
     const groups = document.getElementById("book-online-groups");
     groups.hidden = triage.party_groups.length < 2;
     groups.textContent = format(text.groups_book, {
@@ -139,14 +155,20 @@
     });
     const queueName = text.queue_names[first.queue] || "";
     const persons = tickets.reduce((sum, ticket) => sum + ticket.party_size, 0);
+    // A party above the limit has a number per group, but it is one family: served together.
+    const together = document.getElementById("ticket-together");
+    together.hidden = tickets.length < 2;
+    together.textContent = format(text.served_together, { count: persons, groups: tickets.length });
     document.getElementById("ticket-queue").textContent =
       persons > 1 ? queueName + " · " + format(text.persons, { count: persons }) : queueName;
-    document.getElementById("people-ahead").textContent =
-      first.people_ahead === 0 ? text.nobody_ahead : String(first.people_ahead);
+    const ahead = document.getElementById("people-ahead");
+    ahead.textContent = first.people_ahead === 0 ? text.nobody_ahead : String(first.people_ahead);
+    ahead.classList.toggle("is-words", first.people_ahead === 0);
     // No estimate (null) while no counter serving the queue is open: "0 min" would not be true.
     const wait = document.getElementById("estimated-wait");
     const hasEstimate = typeof first.estimated_wait_minutes === "number";
     wait.textContent = hasEstimate ? formatWait(first.estimated_wait_minutes) : text.no_estimate;
+    wait.classList.toggle("is-words", !hasEstimate);
     // For the read-aloud button, which asks the server to speak these values.
     if (hasEstimate) wait.dataset.minutes = first.estimated_wait_minutes;
     else delete wait.dataset.minutes;
@@ -320,6 +342,14 @@
       fail(error, decide);  // asking again gives the next free time, or the number
       return;
     }
+    if (booked.ticket) {  // the time starts within the check-in window: checked in at once
+      ticketLabel.textContent = text.appointment_number;
+      const appointment = document.getElementById("ticket-appointment");
+      appointment.textContent = format(text.appointment_at, { time: booked.time });
+      appointment.hidden = false;
+      showTicket([booked.ticket]);
+      return;
+    }
     document.getElementById("booked-time").textContent = format(text.offer_day, {
       date: formatDay(booked.date), time: booked.time,
     });
@@ -352,17 +382,18 @@
 
   on("[data-matter]", (button) => {
     answers = { matter: button.dataset.matter, party_size: 1 };
+    partyAsked = false;
     interactionKey = newKey();
     if (answers.matter === "travel_document") show("screen-passport");
     else if (answers.matter === "residence_permit") showExpiry();
     else if (answers.matter === "additional_documents" || answers.matter === "asylum") decide();
-    else show("screen-party");
+    else askParty();
   });
 
   on("[data-passport]", (button) => {
     answers.passport_issued_by_finland = button.dataset.passport === "yes";
     if (answers.passport_issued_by_finland) showExpiry();
-    else show("screen-party");
+    else decide();  // a foreign passport is never urgent here: straight to the advice
   });
 
   function showExpiry() {
@@ -383,17 +414,29 @@
   }
   on("[data-year]", (button) => { answers.expiry_year = Number(button.dataset.year); pick("year", button); });
   on("[data-month]", (button) => { answers.expiry_month = Number(button.dataset.month); pick("month", button); });
-  on("#expiry-next", () => show("screen-found"));
+  // Whole calendar months from this month to the expiry month, as the server counts them.
+  function monthsUntilExpiry() {
+    const today = new Date();
+    return answers.expiry_year * 12 + answers.expiry_month -
+      (today.getFullYear() * 12 + today.getMonth() + 1);
+  }
+  const urgencyMonths = Number(root.dataset.urgencyMonths);
+
+  // Beyond the urgency window the verdict is "book online" whatever else is answered.
+  on("#expiry-next", () => {
+    if (monthsUntilExpiry() > urgencyMonths) decide();
+    else show("screen-found");
+  });
   on("#expiry-none", () => {
     delete answers.expiry_year;
     delete answers.expiry_month;
     answers.no_expiring_document = true;
-    show("screen-party");
+    decide();
   });
 
   on("[data-found]", (button) => {
     answers.found_appointment = button.dataset.found === "yes";
-    show("screen-party");
+    askParty();
   });
 
   on("#party-more", () => { document.getElementById("party-large").hidden = false; });
@@ -401,6 +444,10 @@
     answers.party_size = Number(button.dataset.party);
     decide();
   });
+  function askParty() {
+    partyAsked = true;
+    show("screen-party");
+  }
 
   on("#have-appointment", () => { keyInput.value = ""; showCheckIn(); });
   on("[data-key]", (button) => typeKey(button.dataset.key));
@@ -415,6 +462,7 @@
 
   on("#cannot-use-online", () => {
     answers.can_use_online_booking = false;
-    decide();
+    if (partyAsked) decide();
+    else askParty();  // a booking-help number is for the whole party: ask how many first
   });
 })();

@@ -10,6 +10,9 @@
     const screen = document.querySelector("#kiosk .screen:not([hidden])");
     if (!screen) return null;
     const name = screen.id.replace(/^screen-/, "").replace(/-/g, "_");
+    if (name === "book_online" && !document.getElementById("book-online-title-foreign-passport").hidden) {
+      return "book_online_foreign_passport";
+    }
     if (name === "expiry") {
       const title = screen.querySelector("[data-title-for]:not([hidden])");
       return "expiry_" + (title ? title.dataset.titleFor : "residence_permit");
@@ -19,6 +22,7 @@
 
   function urlsFor(screen) {
     const base = "/api/v1/speech/kiosk/" + screen + "?language=";
+    // Nobody has chosen yet: Finnish, then Swedish, then English (LANGUAGE_SCREEN_ORDER).
     if (screen === "language") return ["fi", "sv", "en"].map((language) => base + language);
     let url = base + root.dataset.language;
     if (screen === "ticket") {  // the server speaks only a number issued today at this point

@@ -1,10 +1,11 @@
-"""Paired kiosks: the screens an admin has bound to a service point.
+"""Paired kiosks: the screens an admin or manager has bound to a service point.
 
-`jono kiosks add helsinki --name "Lobby 1"` makes a kiosk and a one-time pairing code. Opening
-the pairing address on the kiosk's own browser trades the code for a device token, which the
-browser keeps in a long-lived cookie: from then on that browser is this kiosk, and every kiosk
-operation checks it. Codes and tokens are stored only as SHA-256 hashes (they are long random
-strings, so a slow hash adds nothing), and a revoked kiosk's token is refused at once.
+`jono kiosks add helsinki --name "Lobby 1"` (or a manager's "People and devices" page) makes
+a kiosk and a one-time pairing code. Opening the pairing address on the kiosk's own browser
+trades the code for a device token, which the browser keeps in a long-lived cookie: from then
+on that browser is this kiosk, and every kiosk operation checks it. A kiosk may be renamed.
+Codes and tokens are stored only as SHA-256 hashes (they are long random strings, so a slow
+hash adds nothing), and a revoked kiosk's token is refused at once.
 """
 
 from __future__ import annotations
@@ -90,9 +91,7 @@ def add_kiosk(
     """
     if config.service_point(service_point_id) is None:
         raise NotFound("unknown_service_point", service_point=service_point_id)
-    name = name.strip()
-    if not NAME_PATTERN.fullmatch(name):
-        raise InvalidRequest("invalid_kiosk_name")
+    name = _checked_name(name)
     code = secrets.token_urlsafe(24)
     with write_transaction(db):
         cursor = db.execute(
@@ -162,6 +161,33 @@ def kiosk_of_device(db: sqlite_utils.Database, cookie: str | None) -> Kiosk | No
     return get_kiosk(db, int(kiosk_id))
 
 
+def pairing_address(public_base_url: str, code: str) -> str:
+    """The address that pairs a kiosk, to open once on the kiosk's own browser."""
+    return f"{public_base_url}/kiosk/pair/{code}"
+
+
+def _checked_name(name: str) -> str:
+    """The name without surrounding spaces; refuse (``invalid_kiosk_name``) one that is empty,
+    longer than 60 characters or holds control characters."""
+    name = name.strip()
+    if not NAME_PATTERN.fullmatch(name):
+        raise InvalidRequest("invalid_kiosk_name")
+    return name
+
+
+def rename_kiosk(db: sqlite_utils.Database, kiosk_id: int, name: str) -> Kiosk:
+    """Give a kiosk a new name (what the manager pages and `jono kiosks list` show).
+
+    :raises InvalidRequest: ``invalid_kiosk_name``
+    :raises NotFound: ``unknown_kiosk``
+    """
+    name = _checked_name(name)
+    with write_transaction(db):
+        get_kiosk(db, kiosk_id)
+        db.execute("UPDATE kiosks SET name = ? WHERE id = ?", [name, kiosk_id])
+        return get_kiosk(db, kiosk_id)
+
+
 def revoke_kiosk(db: sqlite_utils.Database, kiosk_id: int, now: datetime) -> Kiosk:
     """Revoke a kiosk: its device cookie and any unused pairing code stop working at once."""
     with write_transaction(db):
@@ -178,6 +204,16 @@ def list_kiosks(db: sqlite_utils.Database) -> list[Kiosk]:
     """Every kiosk ever added, by service point and id."""
     return [
         _kiosk_from_row(row) for row in db.query("SELECT * FROM kiosks ORDER BY service_point, id")
+    ]
+
+
+def kiosks_of(db: sqlite_utils.Database, service_point_id: str) -> list[Kiosk]:
+    """The kiosks ever added to one service point, by id."""
+    return [
+        _kiosk_from_row(row)
+        for row in db.query(
+            "SELECT * FROM kiosks WHERE service_point = ? ORDER BY id", [service_point_id]
+        )
     ]
 
 

@@ -1,16 +1,19 @@
-"""Clerk and admin accounts: passwords are stored hashed, never in clear.
+"""Clerk, manager and admin accounts: passwords are stored hashed, never in clear.
 
-Each account has the service points it may work at: a list of point ids, or every point (None),
-which is what admins get unless told otherwise and what the accounts made before migration 10
-kept. Changing a password, disabling or removing an account ends its sessions in the same
-transaction (`shared.accounts.sessions`).
+The roles (docs/managers.md): a clerk works at the counters of their points; a manager also
+runs their points (the manager pages: people, devices, statistics); an admin may do everything
+everywhere. Each account has the service points it may work at: a list of point ids, or every
+point (None), which is what admins get unless told otherwise and what the accounts made before
+migration 10 kept. Changing a password, disabling or removing an account ends its sessions in
+the same transaction (`shared.accounts.sessions`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable
+import secrets
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +25,9 @@ from shared.errors import DomainError, InvalidRequest, NotFound
 from shared.storage.timestamps import utc_text
 from shared.storage.transactions import write_transaction
 
-ROLES = ("clerk", "admin")
+ROLES = ("clerk", "manager", "admin")
+# The roles that may use the manager pages (of their own service points).
+MANAGING_ROLES = ("manager", "admin")
 MINIMUM_PASSWORD_LENGTH = 8
 # Compared against when the user does not exist, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -45,6 +50,15 @@ class User:
     def is_admin(self) -> bool:
         """Whether the user may do what only admins may (free another clerk's counter)."""
         return self.role == "admin"
+
+    @property
+    def is_manager(self) -> bool:
+        """Whether the user may use the manager pages (managers and admins, at their points)."""
+        return self.role in MANAGING_ROLES
+
+    def may_manage(self, service_point_id: str) -> bool:
+        """Whether the user runs this service point: a manager or admin who may work there."""
+        return self.is_manager and self.may_work_at(service_point_id)
 
     def may_work_at(self, service_point_id: str) -> bool:
         """Whether the user may open a counter or act at this service point."""
@@ -88,6 +102,18 @@ def checked_service_points(
 
 def _points_column(points: tuple[str, ...] | None) -> str | None:
     return None if points is None else json.dumps(list(points))
+
+
+# A one-time password: 12 characters without look-alikes (0/O, 1/l/I), about 70 bits.
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ONE_TIME_PASSWORD_LENGTH = 12
+
+
+def new_one_time_password() -> str:
+    """A random password for a new account or a reset, shown once and handed over in person."""
+    return "".join(
+        secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH)
+    )
 
 
 def _check_password(password: str) -> None:
@@ -180,28 +206,56 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> Use
     return credentials.user if password_matches(credentials, password) else None
 
 
-def set_password(db: sqlite_utils.Database, username: str, password: str, now: datetime) -> None:
-    """Give the account a new password and end every session it has."""
+# A check of the account as it is, run inside the change's own transaction before the change
+# (the manager pages pass one: may this manager change this account?); it raises to refuse.
+AccountGuard = Callable[[User], None]
+
+
+def set_password(
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    now: datetime,
+    guard: AccountGuard | None = None,
+) -> None:
+    """Give the account a new password and end every session it has.
+
+    :param guard: checks the account inside the transaction, before the change (raises to refuse)
+    """
     _check_password(password)
     password_hash = generate_password_hash(password)
     with write_transaction(db):
-        _require_row(db, username)
+        _require_row(db, username, guard)
         db.execute(
             "UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, username]
         )
         end_sessions_of(db, username)
 
 
-def set_disabled(db: sqlite_utils.Database, username: str, disabled: bool, now: datetime) -> None:
-    """Disable an account (its sessions end; it cannot log in) or enable it again."""
+def set_disabled(
+    db: sqlite_utils.Database,
+    username: str,
+    disabled: bool,
+    now: datetime,
+    guard: AccountGuard | None = None,
+) -> User:
+    """Disable an account (its sessions end; it cannot log in) or enable it again; return it.
+
+    Disabling a disabled account keeps the time it was first disabled.
+
+    :param guard: checks the account inside the transaction, before the change (raises to refuse)
+    """
     with write_transaction(db):
-        _require_row(db, username)
-        db.execute(
-            "UPDATE users SET disabled_at = ? WHERE username = ?",
-            [utc_text(now) if disabled else None, username],
-        )
+        _require_row(db, username, guard)
         if disabled:
+            db.execute(
+                "UPDATE users SET disabled_at = coalesce(disabled_at, ?) WHERE username = ?",
+                [utc_text(now), username],
+            )
             end_sessions_of(db, username)
+        else:
+            db.execute("UPDATE users SET disabled_at = NULL WHERE username = ?", [username])
+        return get_user(db, username)
 
 
 def set_service_points(
@@ -209,14 +263,17 @@ def set_service_points(
     username: str,
     service_points: Iterable[str] | None,
     known_service_points: Collection[str],
+    guard: AccountGuard | None = None,
 ) -> User:
     """Change the points the user may work at (None: every point); return the account.
 
     A counter the user holds at a point no longer theirs is refused at their next action.
+
+    :param guard: checks the account inside the transaction, before the change (raises to refuse)
     """
     points = checked_service_points(service_points, known_service_points)
     with write_transaction(db):
-        _require_row(db, username)
+        _require_row(db, username, guard)
         db.execute(
             "UPDATE users SET service_points = ? WHERE username = ?",
             [_points_column(points), username],
@@ -232,10 +289,16 @@ def remove_user(db: sqlite_utils.Database, username: str) -> None:
         db.execute("DELETE FROM users WHERE username = ?", [username])
 
 
-def _require_row(db: sqlite_utils.Database, username: str) -> None:
-    """Refuse an unknown user name; the caller holds the write transaction."""
-    if not db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+def _require_row(
+    db: sqlite_utils.Database, username: str, guard: AccountGuard | None = None
+) -> None:
+    """Refuse an unknown user name, then let the guard check the account as it is now; the
+    caller holds the write transaction."""
+    user = get_user(db, username)
+    if user is None:
         raise NotFound("unknown_user", username=username)
+    if guard is not None:
+        guard(user)
 
 
 def list_users(db: sqlite_utils.Database) -> list[User]:

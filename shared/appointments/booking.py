@@ -1,4 +1,5 @@
-"""Appointments: hold a free time, book it, mark it lost; look it up by id or reservation key.
+"""Appointments: hold a free time, book it, mark it lost or served; look it up by id or
+reservation key.
 
 Changing an appointment with its reservation key and PIN (cancel, correct contact details,
 reschedule) is in `shared.appointments.changes`; contact checks in `shared.appointments.contacts`.
@@ -58,7 +59,8 @@ class Hold:
 class Appointment:
     """A booked appointment. The PIN is not here: only its hash is stored.
 
-    `status`: booked, checked_in, cancelled or lost.
+    `status`: booked, checked_in, served (its check-in number was finished at a counter;
+    `updated_at` is when), cancelled or lost.
     """
 
     id: int
@@ -403,4 +405,34 @@ def write_lost_status(db: sqlite_utils.Database, appointment: Appointment, now: 
         from_status="booked",
         to_status="lost",
         appointment_id=appointment.id,
+    )
+
+
+def write_served_status(db: sqlite_utils.Database, ticket_id: int, now: datetime) -> Event | None:
+    """Mark served the checked-in appointment whose waiting number `ticket_id` is, now that a
+    counter finished it; `updated_at` records when. Returns its event, or None when the number
+    is no appointment's (call inside `write_transaction`)."""
+    # By the ticket's own link to its appointment (both primary keys): appointments have no
+    # index on ticket_id, and a finish must not scan them all.
+    row = db.execute(
+        "SELECT a.id, a.service_point FROM tickets t JOIN appointments a ON a.id = t.appointment_id"
+        " WHERE t.id = ? AND a.status = 'checked_in'",
+        [ticket_id],
+    ).fetchone()
+    if row is None:
+        return None
+    appointment_id, service_point_id = row
+    db.execute(
+        "UPDATE appointments SET status = 'served', updated_at = ? WHERE id = ?",
+        [utc_text(now), appointment_id],
+    )
+    return record_event(
+        db,
+        type="AppointmentServed",
+        service_point=service_point_id,
+        at=now,
+        ticket_id=ticket_id,
+        from_status="checked_in",
+        to_status="served",
+        appointment_id=appointment_id,
     )

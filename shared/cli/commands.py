@@ -30,10 +30,12 @@ from shared.storage.connections import connect
 from shared.storage.migrations import migrate
 
 DEMO_KIOSK_NAME = "Demo kiosk"
+# (user name, password, role, service points: None for every point)
 DEMO_USERS = (
-    ("clerk1", "jono-demo-1", "clerk"),
-    ("clerk2", "jono-demo-2", "clerk"),
-    ("admin", "jono-admin", "admin"),
+    ("clerk1", "jono-demo-1", "clerk", None),
+    ("clerk2", "jono-demo-2", "clerk", None),
+    ("manager", "jono-demo-manager", "manager", ("helsinki",)),
+    ("admin", "jono-admin", "admin", None),
 )
 
 
@@ -131,12 +133,15 @@ def run_init_db(args, config) -> int:
     print(f"Database {config.database}: {applied} migration(s) applied.")
     if args.demo:
         existing = {user.username for user in list_users(db)}
-        for name, password, role in DEMO_USERS:
+        known = [point.id for point in config.service_points]
+        demo_users = [user for user in DEMO_USERS if user[3] is None or set(user[3]) <= set(known)]
+        for name, password, role, points in demo_users:
             if name not in existing:
-                add_user(db, name, password, role, SystemClock().now())
+                add_user(db, name, password, role, SystemClock().now(), points, known)
         print("Demo accounts (user name / password):")
-        for name, password, role in DEMO_USERS:
-            print(f"  {name} / {password}  ({role})")
+        for name, password, role, points in demo_users:
+            print(f"  {name} / {password}  ({role}{', ' + ', '.join(points) if points else ''})")
+        print(f"Manager pages: {config.public_base_url}/manage")
         print_demo_pairings(db, config)
     return 0
 

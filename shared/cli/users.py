@@ -1,4 +1,5 @@
-"""`jono users`: add, list, passwd, disable, enable, remove and points of clerk and admin accounts.
+"""`jono users`: add, list, passwd, disable, enable, remove and points of clerk, manager and
+admin accounts.
 
 A password is read from a prompt (twice) on a terminal, else as one line of standard input, so
 scripts can pipe it in and it never appears in the process list or the shell's history.
@@ -39,22 +40,28 @@ MESSAGES = {
     "password_too_short": "the password must have at least {minimum} characters",
     "invalid_username": "a user name has 2 to 40 letters, digits, dots or dashes",
     "username_taken": "the user name {username} is already taken",
-    "invalid_role": "the role must be clerk or admin",
+    "invalid_role": "the role must be clerk, manager or admin",
 }
 
 
 def add_parsers(commands) -> list[argparse.ArgumentParser]:
     """Add `users` and its subcommands to the `jono` parser; return every parser that takes
     `--config` after its name."""
-    users = commands.add_parser("users", help="manage clerk and admin accounts")
+    users = commands.add_parser("users", help="manage clerk, manager and admin accounts")
     user_commands = users.add_subparsers(dest="users_command", required=True)
     add = user_commands.add_parser("add", help="add an account (password from a prompt or stdin)")
     add.add_argument("name")
-    add.add_argument("--role", choices=ROLES, default="clerk")
+    add.add_argument(
+        "--role",
+        choices=ROLES,
+        default="clerk",
+        help="clerk: the counters; manager: also the manager pages of their points;"
+        " admin: everything",
+    )
     add.add_argument(
         "--service-points",
         help="comma-separated ids of the points the user may work at, or 'all'"
-        " (required for clerks; admins: default all)",
+        " (required for clerks and managers; admins: default all)",
     )
     user_commands.add_parser("list", help="list the accounts: role, service points, state")
     passwd = user_commands.add_parser(
@@ -144,10 +151,10 @@ def _run(args, config, db) -> int:
 
 def _add(args, db, known: list[str], now) -> int:
     """`jono users add`: the points are checked before the password is asked for."""
-    if args.role == "clerk" and args.service_points is None:
+    if args.role in ("clerk", "manager") and args.service_points is None:
         print(
-            "jono: a clerk needs --service-points, the ids of the points they may work at"
-            f" ({', '.join(known)}), or 'all'",
+            f"jono: a {args.role} needs --service-points, the ids of the points they may work"
+            f" at ({', '.join(known)}), or 'all'",
             file=sys.stderr,
         )
         return 1
@@ -165,11 +172,11 @@ def _add(args, db, known: list[str], now) -> int:
 def demo_accounts_in_use(config, demo_users) -> list[str]:
     """The demo accounts whose published password still works (enabled, not changed).
 
-    :param demo_users: (name, password, role) triples, as `jono init-db --demo` makes them
+    :param demo_users: (name, password, role, service points), as `jono init-db --demo` makes them
     """
     db = connect(config.database)
     try:
         migrate(db)
-        return accounts_with_password(db, [(name, password) for name, password, _ in demo_users])
+        return accounts_with_password(db, [(name, password) for name, password, *_ in demo_users])
     finally:
         db.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from printers.wording import format_date, format_time, format_weekday, persons, say
+from printers.wording import format_moment, persons, say
 from shared.appointments.reservation_keys import format_reservation_key, manage_url
 from shared.config import Config
 
@@ -75,11 +75,9 @@ class RenderedMessage:
 
 
 def when_text(language: str, moment: datetime) -> str:
-    """ "Monday 30.11.2026 10:00" in `language` (`moment` in the service point's time)."""
-    return (
-        f"{format_weekday(language, moment)} {format_date(language, moment)} "
-        f"{format_time(language, moment)}"
-    )
+    """ "maanantaina 30. marraskuuta 2026 klo 10.00", "Monday 30 November 2026, 10:00" in
+    `language` (`moment` in the service point's time), as people in Finland write it."""
+    return format_moment(language, moment, with_year=True)
 
 
 def message_facts(config: Config, appointment, language: str) -> dict:

@@ -69,6 +69,12 @@ def check_in_opens_at(config: Config, appointment: Appointment) -> datetime:
     return appointment.starts_at - timedelta(minutes=config.appointments.check_in_window_minutes)
 
 
+def is_check_in_open(config: Config, appointment: Appointment, now: datetime) -> bool:
+    """Whether the kiosk checks this appointment in at `now`: from the window's start until the
+    appointment starts (an appointment taken at the kiosk within it is checked in at once)."""
+    return check_in_opens_at(config, appointment) <= now <= appointment.starts_at
+
+
 def check_in_appointment(
     db: sqlite_utils.Database,
     config: Config,
@@ -109,7 +115,7 @@ def check_in_appointment(
         if appointment.status == "cancelled":
             raise DomainError("appointment_cancelled", status=409)
         opens_at = check_in_opens_at(config, appointment)
-        if appointment.status == "checked_in":
+        if appointment.status in ("checked_in", "served"):  # again: the same number
             ticket = get_ticket(db, appointment.ticket_id)
             return CheckIn(CHECKED_IN, appointment, ticket, opens_at, ())
         if appointment.status == "lost":

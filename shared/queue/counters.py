@@ -86,6 +86,16 @@ def free_counter(
         return _close_rows(db, rows, now)
 
 
+def counter_clerks(db: sqlite_utils.Database, service_point_id: str) -> dict[int, str]:
+    """Who holds each counter of a service point now: {counter number: clerk's user name}."""
+    return dict(
+        db.execute(
+            "SELECT counter, clerk FROM counter_sessions WHERE service_point = ?",
+            [service_point_id],
+        ).fetchall()
+    )
+
+
 def seated_clerks(db: sqlite_utils.Database) -> set[str]:
     """The user names of the clerks who hold a counter now."""
     return {row[0] for row in db.execute("SELECT DISTINCT clerk FROM counter_sessions")}

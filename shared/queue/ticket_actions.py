@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from shared.appointments.booking import write_served_status
 from shared.config import Config, ServicePoint
 from shared.errors import DomainError, NotFound
 from shared.queue.call_order import due_appointment_tickets
@@ -101,7 +102,8 @@ def start_serving(
 def finish_ticket(
     db, config, *, ticket_id, service_point_id, counter_number, clerk, now
 ) -> Outcome:
-    """Close a ticket whose matter was handled."""
+    """Close a ticket whose matter was handled; a checked-in appointment's number marks the
+    appointment served (`AppointmentServed` after `TicketFinished`)."""
     return _act(db, config, "finish", ticket_id, service_point_id, counter_number, clerk, now)
 
 
@@ -165,6 +167,10 @@ def _act(
         if action == "call":
             _require_counter_free(db, service_point.id, counter_number)
         outcome = _move(db, ticket, event_type, to_status, counter_number, clerk, now, to_queue)
+        if to_status == FINISHED:  # a check-in's number: its appointment has been served
+            served = write_served_status(db, ticket.id, now)
+            if served is not None:
+                outcome = Outcome(outcome.ticket, (*outcome.events, served))
         notify_turn_near(db, config, service_point.id, now)
         return outcome
 

@@ -6,6 +6,9 @@ after text until the disk is full.
 - The kiosk's ticket screen speaks the same numbers, with the people ahead and the estimate
   rounded into a few steps (see `bounded_people_ahead` and `bounded_wait_minutes`). Every other
   kiosk screen has one fixed text per language.
+- The kiosk's first screen, where nobody has chosen a language yet, is read in all three, one
+  after the other (`LANGUAGE_SCREEN_ORDER`), each in its own voice: the phrases of
+  `LANGUAGE_SCREEN_PHRASES` and nothing else.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ import sqlite_utils
 from shared.config import ServicePoint
 from shared.errors import NotFound
 
+# The language choice, read in each language in turn: Finnish, then Swedish, then English.
+LANGUAGE_SCREEN_ORDER = ("fi", "sv", "en")
+LANGUAGE_SCREEN_PHRASES = {
+    "fi": "Tervetuloa. Valitse kieli: suomi, svenska tai English.",
+    "sv": "Välkommen. Välj språk: suomi, svenska eller English.",
+    "en": "Welcome. Choose a language: suomi, svenska or English.",
+}
 # People ahead are said exactly up to this many (the counts a person plans by) ...
 EXACT_PEOPLE_AHEAD = 10
 # ... then as "more than" a multiple of this step, at most "more than" the cap.

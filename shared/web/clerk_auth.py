@@ -5,7 +5,8 @@ The session lives in the database (`shared.accounts.sessions`); the browser hold
 random id, in the cookie `jono_session` (HttpOnly, SameSite=Strict, Secure when the site is
 served over https). It is valid in every process and across restarts, whatever the Flask secret
 key. Every page and API route that only clerks may use is guarded by `clerk_required`, and its
-OpenAPI entry says so with `CLERK_ONLY`; a state-changing one must also pass the CSRF guard
+OpenAPI entry says so with `CLERK_ONLY`; a manager's route also calls
+`require_manager_of(point)`; a state-changing one must also pass the CSRF guard
 (`shared.web.clerk_csrf`). Logins are throttled per user name and per address
 (`shared.accounts.login_throttle`), and the password hash runs in a small slow-work limit of its
 own, off the event loop, only after the throttle let the try through.
@@ -176,7 +177,7 @@ def current_user() -> User | None:
 
 
 def current_role() -> str | None:
-    """The role (clerk or admin) of the user logged in on this session, or None."""
+    """The role (clerk, manager or admin) of the user logged in on this session, or None."""
     user = current_user()
     return user.role if user else None
 
@@ -199,6 +200,32 @@ def admin_required() -> None:
     user = current_user()
     if user is None or not user.is_admin:
         raise DomainError("admin_only", status=403)
+
+
+def manager_required() -> User:
+    """The logged-in manager or admin; refuse anyone else (403 ``manager_only``).
+
+    Call it inside a `clerk_required` route (which has already refused a missing session).
+    """
+    user = current_user()
+    if user is None or not user.is_manager:
+        raise DomainError("manager_only", status=403)
+    return user
+
+
+def require_manager_of(service_point_id: str) -> User:
+    """The logged-in user, if they run this service point; else refuse.
+
+    In this order: 403 ``manager_only`` (a clerk), 404 ``unknown_service_point`` (no such
+    point in the config), 403 ``service_point_not_allowed`` (a manager of other points). An
+    admin of every point passes for every configured point.
+    """
+    user = manager_required()
+    if jono().config.service_point(service_point_id) is None:
+        raise DomainError("unknown_service_point", status=404, service_point=service_point_id)
+    if not user.may_manage(service_point_id):
+        raise DomainError("service_point_not_allowed", status=403, service_point=service_point_id)
+    return user
 
 
 def clerk_required(view):

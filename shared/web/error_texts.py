@@ -207,3 +207,25 @@ def error_message(code: str, params: dict | None = None) -> str:
         return str(template) % (params or {})
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+# The manager pages' refusals (manage.access, manage.people_api).
+ERROR_MESSAGES.update(
+    {
+        "manager_only": lazy_gettext(
+            "Only the managers of a service point and administrators may do this."
+        ),
+        "account_not_managed": lazy_gettext(
+            "You may not change the account %(username)s: it is not one of your service points'"
+            " clerks. Ask an administrator."
+        ),
+        "own_account": lazy_gettext("You cannot change your own account here."),
+        "role_not_allowed": lazy_gettext("You may not give the role %(role)s."),
+    }
+)
+
+# The statistics' refusal of a period (shared.statistics.periods, manage.statistics_api).
+ERROR_MESSAGES["invalid_period"] = lazy_gettext(
+    "That is not a period: the last day must not be before the first, and a period is at most"
+    " 366 days, within the years 2000-2100."
+)

@@ -6,11 +6,13 @@ import pytest
 
 from shared.accounts.sessions import find_session, start_session
 from shared.accounts.users import (
+    MINIMUM_PASSWORD_LENGTH,
     accounts_with_password,
     add_user,
     authenticate,
     get_user,
     list_users,
+    new_one_time_password,
     remove_user,
     set_disabled,
     set_password,
@@ -128,3 +130,35 @@ def test_accounts_with_a_given_password(db, clock):
     set_disabled(db, "clerk2", True, clock.now())  # cannot log in, so no danger
     remove_user(db, "admin")
     assert accounts_with_password(db, demo) == []
+
+
+def test_the_roles_and_what_each_may_manage(db, clock):
+    clerk = add_user(db, "kalle", "long-password", "clerk", clock.now(), ["helsinki"])
+    manager = add_user(db, "tuula", "long-password", "manager", clock.now(), ["tampere"])
+    admin = add_user(db, "anna", "long-password", "admin", clock.now())
+    assert [clerk.is_manager, manager.is_manager, admin.is_manager] == [False, True, True]
+    assert not clerk.may_manage("helsinki")
+    assert manager.may_manage("tampere") and not manager.may_manage("helsinki")
+    assert admin.may_manage("helsinki") and admin.may_manage("tampere")
+    assert manager.may_work_at("tampere")  # a manager may also sit at a counter of theirs
+
+
+def test_a_guard_refuses_inside_the_change_and_nothing_changes(db, clock):
+    add_user(db, "kalle", "long-password", "clerk", clock.now(), ["helsinki"])
+
+    def refuse(account):
+        assert account.username == "kalle"
+        raise DomainError("account_not_managed", status=403)
+
+    with pytest.raises(DomainError):
+        set_disabled(db, "kalle", True, clock.now(), refuse)
+    with pytest.raises(DomainError):
+        set_password(db, "kalle", "another-password", clock.now(), refuse)
+    assert not get_user(db, "kalle").is_disabled
+    assert authenticate(db, "kalle", "long-password") is not None
+
+
+def test_one_time_passwords_are_long_enough_and_differ():
+    passwords = {new_one_time_password() for _ in range(50)}
+    assert len(passwords) == 50
+    assert all(len(password) >= MINIMUM_PASSWORD_LENGTH for password in passwords)

@@ -279,7 +279,7 @@ def test_a_booking_in_the_repeated_hour_round_trips(db, config):
         " AND channel = 'email'",
         [appointment.id],
     ).fetchone()
-    assert "31 October 2027 03:45" in text  # the wall clock's time, as the customer sees it
+    assert "31 October 2027, 03:45" in text  # the wall clock's time, as the customer sees it
     [calendar] = [item["content"] for item in json.loads(attachments) if item["type"] == "calendar"]
     assert "DTSTART:20271031T004500Z" in calendar
     assert "DTEND:20271031T010000Z" in calendar  # 15 real minutes, not 75 (04:00 at UTC+2)
@@ -302,7 +302,7 @@ def test_a_booking_after_the_spring_jump_is_told_in_summer_time(db, config):
         "SELECT body_text, attachments FROM messages WHERE appointment_id = ?",
         [booking.appointment.id],
     ).fetchone()
-    assert "28.3.2027 10.00" in text
+    assert "28. maaliskuuta 2027 klo 10.00" in text
     [calendar] = [item["content"] for item in json.loads(attachments) if item["type"] == "calendar"]
     assert "DTSTART:20270328T070000Z" in calendar
     assert "DTEND:20270328T073000Z" in calendar

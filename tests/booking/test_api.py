@@ -358,3 +358,22 @@ def test_the_free_days_answer_has_exactly_the_documented_shape(client):
     assert answer["last_day"] == "2027-03-01"
     assert answer["next_day"] == answer["horizon_day"] == "2027-03-02"
     assert "slots" not in answer
+
+
+def test_free_days_name_the_closed_days_and_today(client):
+    """The calendar shows a closed day as closed: weekends at Helsinki (appointments Monday to
+    Friday) and the holidays of the demo config, never a day that has free times."""
+    answer = free_days(client, **{"from": "2026-12-01", "days": 31})
+    weekends = {f"2026-12-{day:02}" for day in (5, 6, 12, 13, 19, 20, 26, 27)}
+    holidays = {"2026-12-24", "2026-12-25", "2026-12-31"}
+    assert set(answer["closed_days"]) == weekends | holidays
+    assert not set(answer["closed_days"]) & {day["date"] for day in answer["days"]}
+    assert answer["today"] == "2026-11-30"
+
+
+def test_a_day_is_closed_only_when_no_searched_point_takes_appointments(client):
+    """Searching every service point, a day is closed only when it is closed at each."""
+    helsinki = set(free_days(client, days=14)["closed_days"])
+    everywhere = set(free_days(client, service_point=None, days=14)["closed_days"])
+    tampere = set(free_days(client, service_point="tampere", days=14)["closed_days"])
+    assert everywhere == helsinki & tampere

@@ -19,6 +19,7 @@ def test_pages_render_in_each_language(client, path, language, city):
     assert f'<html lang="{language}">' in page
     assert f'<optgroup label="{city}">' in page
     assert 'id="calendar"' in page
+    assert 'role="grid"' in page  # the month grid, filled in by calendar.js
     assert "/assets/booking/booking.js" in page
     assert "/assets/booking/booking.css" in page
     scripts = re.findall(r"<script([^>]*)>", page)
@@ -31,9 +32,18 @@ def test_the_party_limit_is_on_the_page(client):
     assert "please book more appointments" in page
 
 
-@pytest.mark.parametrize("name", ["booking.js", "booking.css"])
-def test_booking_assets_are_served(client, name):
-    response = client.get(f"/assets/booking/{name}")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/booking/booking.js",
+        "/assets/booking/calendar.js",
+        "/assets/booking/booking.css",
+        "/static/calendar.css",
+        "/static/locale.js",
+    ],
+)
+def test_booking_assets_are_served(client, path):
+    response = client.get(path)
     try:
         assert response.status_code == 200
     finally:
@@ -53,3 +63,27 @@ def test_the_manage_page_can_say_until_when_a_key_is_locked(client, language, lo
     texts = json.loads(re.search(r'id="booking-text">(.*?)</script>', page, re.S).group(1))
     assert texts["key_locked_until"].endswith(locked_until)
     assert "{time}" in texts["locked_now_until"]
+
+
+@pytest.mark.parametrize(
+    ("language", "closed", "morning", "free"),
+    [
+        ("fi", "kiinni", "Aamupäivä", "{count} vapaata aikaa"),
+        ("sv", "stängt", "Förmiddag", "{count} lediga tider"),
+        ("en", "closed", "Morning", "{count} free times"),
+    ],
+)
+def test_the_calendar_speaks_the_page_language(client, language, closed, morning, free):
+    page = client.get(f"/booking?lang={language}").get_data(as_text=True)
+    texts = json.loads(re.search(r'id="booking-text">(.*?)</script>', page, re.S).group(1))
+    assert (texts["closed_short"], texts["part_morning"], texts["free_many"]) == (
+        closed,
+        morning,
+        free,
+    )
+
+
+@pytest.mark.parametrize("path", ["/booking?lang=fi", "/booking/manage?lang=fi"])
+def test_the_scripts_come_in_the_order_they_need(client, path):
+    page = client.get(path).get_data(as_text=True)
+    assert page.index("locale.js") < page.index("calendar.js") < page.index("booking.js")

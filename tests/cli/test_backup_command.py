@@ -24,7 +24,7 @@ def test_backup_writes_a_copy_and_says_what_it_wrote(config_path, tmp_path, caps
     assert f"to {target}:" in output
     assert f"{target.stat().st_size} bytes" in output
     assert "integrity ok" in output
-    assert usernames_in(target) == ["admin", "clerk1", "clerk2"]
+    assert usernames_in(target) == ["admin", "clerk1", "clerk2", "manager"]
 
 
 def test_backup_refuses_an_existing_file_unless_forced(config_path, tmp_path, capsys):

@@ -37,16 +37,23 @@ def test_init_db_demo_creates_accounts(config_path, tmp_path, capsys):
     assert main(["init-db", "--demo", "--config", str(config_path)]) == 0
     output = capsys.readouterr().out
     assert "clerk1 / jono-demo-1" in output
-    assert account_names(tmp_path) == [("admin", "admin"), ("clerk1", "clerk"), ("clerk2", "clerk")]
+    assert account_names(tmp_path) == [
+        ("admin", "admin"),
+        ("clerk1", "clerk"),
+        ("clerk2", "clerk"),
+        ("manager", "manager"),
+    ]
+    assert "manager / jono-demo-manager  (manager, helsinki)" in output
     db = connect(str(tmp_path / "cli.db"))
     try:
-        for name, password, role in DEMO_USERS:
-            assert authenticate(db, name, password).role == role
+        for name, password, role, points in DEMO_USERS:
+            user = authenticate(db, name, password)
+            assert (user.role, user.service_points) == (role, points)
     finally:
         db.close()
     # Again with --demo: the accounts exist already, nothing fails or doubles.
     assert main(["init-db", "--demo", "--config", str(config_path)]) == 0
-    assert len(account_names(tmp_path)) == 3
+    assert len(account_names(tmp_path)) == 4
 
 
 def test_users_add_reads_the_password_from_stdin(config_path, tmp_path, monkeypatch, capsys):

@@ -54,7 +54,7 @@ def test_serving_every_address_with_demo_passwords_is_refused(demo_server):
     result = serve_until_it_exits(demo_server, "0.0.0.0")
     assert result.returncode == 1
     assert "refusing to serve on 0.0.0.0" in result.stderr
-    assert "clerk1, clerk2, admin" in result.stderr
+    assert "clerk1, clerk2, manager, admin" in result.stderr
     assert "jono users passwd clerk1" in result.stderr
     assert "Jono is starting" not in result.stdout
 
@@ -71,11 +71,12 @@ def test_the_demo_still_serves_on_loopback(demo_server):
 def test_changed_demo_passwords_let_it_serve_everywhere(demo_server, monkeypatch):
     monkeypatch.setenv("JONO_DATABASE", demo_server.environment["JONO_DATABASE"])
     config = load_config(demo_server.config_path)
-    assert demo_accounts_in_use(config, DEMO_USERS) == ["clerk1", "clerk2", "admin"]
+    assert demo_accounts_in_use(config, DEMO_USERS) == ["clerk1", "clerk2", "manager", "admin"]
     monkeypatch.setattr("sys.stdin", io.StringIO("a-password-of-our-own\n"))
     assert main(["--config", str(demo_server.config_path), "users", "passwd", "clerk1"]) == 0
     assert main(["--config", str(demo_server.config_path), "users", "disable", "clerk2"]) == 0
     assert main(["--config", str(demo_server.config_path), "users", "remove", "admin"]) == 0
+    assert main(["--config", str(demo_server.config_path), "users", "remove", "manager"]) == 0
     assert demo_accounts_in_use(config, DEMO_USERS) == []
 
 

@@ -135,3 +135,19 @@ def test_disable_enable_and_remove(jono, database):
 def get_now():
     """The real time: the commands use the system clock."""
     return SystemClock().now()
+
+
+def test_a_manager_is_added_with_their_points(jono, database):
+    status, _, err = jono("users", "add", "tuula", "--role", "manager", stdin="long-password\n")
+    assert status == 1 and "a manager needs --service-points" in err
+    status, out, _ = jono(
+        "users", "add", "tuula", "--role", "manager", "--service-points", "tampere",
+        stdin="long-password\n",
+    )  # fmt: skip
+    assert status == 0
+    assert "Added manager tuula." in out and "tuula may work at: tampere." in out
+    user = get_user(database(), "tuula")
+    assert (user.role, user.service_points) == ("manager", ("tampere",))
+    assert user.may_manage("tampere") and not user.may_manage("helsinki")
+    status, out, _ = jono("users", "list")
+    assert "tuula\tmanager\ttampere\tenabled" in out

@@ -224,7 +224,13 @@ def test_no_offer_beyond_the_offer_days(app, client, clock, config):
     assert triage(client)["appointment_offer"] is None  # 0: never offered
 
 
-def test_taking_the_offer_books_it_and_prints_the_slip(client, db, printer_file):
+def test_taking_the_offer_books_it_and_prints_the_slip(app, client, config, db, printer_file):
+    # A check-in window of 10 minutes: 10:15 is not open for check-in at 10:00, so the time is
+    # booked and its slip printed (one within the window is checked in at once:
+    # tests/kiosk/test_offer_check_in.py).
+    app.extensions["jono"].config = dataclasses.replace(
+        config, appointments=dataclasses.replace(config.appointments, check_in_window_minutes=10)
+    )
     offer = triage(client)["appointment_offer"]
     response = client.post(
         "/api/v1/service-points/helsinki/offered-appointments",
@@ -232,8 +238,8 @@ def test_taking_the_offer_books_it_and_prints_the_slip(client, db, printer_file)
     )
     assert response.status_code == 201, response.json
     body = response.json
-    assert (body["date"], body["time"], body["check_in_from"]) == ("2026-11-30", "10:15", "09:15")
-    assert body["print_status"] == "queued"
+    assert (body["date"], body["time"], body["check_in_from"]) == ("2026-11-30", "10:15", "10:05")
+    assert (body["print_status"], body["ticket"]) == ("queued", None)
     appointment = find_appointment_by_key(db, normalize_reservation_key(body["reservation_key"]))
     assert (appointment.status, appointment.booked_by) == ("booked", "kiosk")
     assert (appointment.email, appointment.phone) == (None, None)

@@ -92,3 +92,39 @@ def test_unknown_queues_in_the_address_are_404(client, queues):
 
 def test_unknown_display_is_404(client):
     assert client.get("/display/oulu").status_code == 404
+
+
+def test_the_display_has_its_labels_and_message_in_all_three_languages(client):
+    """The labels take turns in fi, sv and en; the page's language is first and on the page."""
+    page = client.get("/display/helsinki?lang=sv").get_data(as_text=True)
+    texts = display_settings(page)["texts"]
+    assert set(texts) == {"fi", "sv", "en"}
+    assert [texts[code]["now_calling"] for code in ("fi", "sv", "en")] == [
+        "Vuorossa nyt",
+        "Nu i tur",
+        "Now calling",
+    ]
+    assert texts["fi"]["message"] == "Täytä hakemuslomake ennen vuoroasi."
+    assert (texts["fi"]["place"], texts["sv"]["place"]) == ("Helsinki, Malmi", "Helsingfors, Malm")
+    assert texts["sv"]["calendar"]["months"][11] == "december"
+    assert texts["fi"]["calendar"]["weekdays"][1] == "tiistaina"
+    assert '<h2 class="label" id="current-call-label" data-text="now_calling">Nu i tur</h2>' in page
+
+
+def test_the_display_knows_which_counters_call_from_each_queue(client, config):
+    """With none of them open, a queue's wait is shown as not estimated, not as 0 min."""
+    counters = display_settings(client.get("/display/helsinki").get_data(as_text=True))[
+        "queue_counters"
+    ]
+    point = config.service_point("helsinki")
+    assert counters["urgent"] == [c.number for c in point.counters if "urgent" in c.queues]
+    assert counters["urgent"], "the demo's Helsinki has counters for urgent matters"
+
+
+def test_favicon_answers_and_every_page_links_it(anonymous_client):
+    icon = anonymous_client.get("/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.data
+    icon.close()
+    page = anonymous_client.get("/display/helsinki").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page

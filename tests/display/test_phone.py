@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from shared.web.lost_appointments import sweeper_of
@@ -112,3 +115,30 @@ def test_phone_page_of_yesterdays_ticket_is_404(app, client, issue_number, clock
     with app.app_context():  # the day ended at closing: its waiting numbers expired
         sweeper_of(app).sweep_and_publish()
     assert client.get(f"/t/{ticket['status_token']}").status_code == 404
+
+
+def phone_data(page: str) -> dict:
+    """The JSON the phone page hands its script."""
+    match = re.search(r'<script type="application/json" id="phone-data">(.*?)</script>', page, re.S)
+    return json.loads(match.group(1))
+
+
+def test_phone_page_knows_whether_a_counter_of_its_queue_is_open(client, issue_number, make_clerk):
+    """No counter open: the page says the wait cannot be estimated yet, not "0 min"."""
+    token = issue_number()["status_token"]
+    data = phone_data(client.get(f"/t/{token}?lang=en").get_data(as_text=True))
+    assert data["open_counters"] == []
+    assert data["text"]["no_estimate"] == "Cannot be estimated yet: no counter is open"
+    assert 1 in data["queue_counters"]["urgent"]
+    make_clerk(counter=1)
+    assert phone_data(client.get(f"/t/{token}").get_data(as_text=True))["open_counters"] == [1]
+
+
+def test_a_finished_visit_offers_nothing_to_follow(client, issue_number, make_clerk):
+    """After the visit: no "Turn on sound", no "Keep this page open" (hidden from the start)."""
+    ticket = issue_number()
+    clerk = make_clerk(counter=1)
+    called = clerk.post("/api/v1/counter/call-next").json
+    assert clerk.post(f"/api/v1/tickets/{called['id']}/finish").status_code == 200
+    page = client.get(f"/t/{ticket['status_token']}?lang=en").get_data(as_text=True)
+    assert '<div class="phone-follow" id="follow" hidden>' in page

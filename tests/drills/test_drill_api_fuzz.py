@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.e2e.conftest import log_in_clerk
+
 EXAMPLES_PER_OPERATION = 15
 # Codes of the request validator: the body or query broke the schema, or was not JSON at all.
 VALIDATION_CODES = {"invalid_request", "invalid_json"}
@@ -82,16 +84,22 @@ def clerk_headers(clerk, live_server) -> dict[str, str]:
 
 
 def fuzz(
-    api_schema, session: requests.Session, headers: dict[str, str], skip: tuple[str, ...] = ()
+    api_schema,
+    session: requests.Session,
+    headers: dict[str, str],
+    skip: tuple[str, ...] = (),
+    only: tuple[str, ...] | None = None,
 ) -> list[str]:
-    """Run every operation's examples but those in `skip`; return the operations fuzzed.
+    """Run every operation's examples (or those in `only`) but those in `skip`; return the
+    operations fuzzed.
 
     (schemathesis' own pytest loader does not work with pytest 9, so Hypothesis is driven here.)
     """
     fuzzed = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
-        if operation.definition.raw["operationId"] in skip:
+        operation_id = operation.definition.raw["operationId"]
+        if operation_id in skip or (only is not None and operation_id not in only):
             continue
 
         @given(case=operation.as_strategy())
@@ -119,3 +127,39 @@ def test_the_api_keeps_its_document_for_a_seated_clerk(api_schema, clerk_headers
     # Logging out would end the session on the server, and the rest would be fuzzed anonymously.
     fuzzed = fuzz(api_schema, http, headers=clerk_headers, skip=("logoutClerk",))
     assert {"issueTicket", "callNextTicket", "getQueueSnapshot"} <= set(fuzzed)
+
+
+# The manager pages' operations, fuzzed again as a manager of Helsinki so they run authorised
+# (as a kiosk or a clerk they stop at 401/403). Each manager helper adds its own to this list.
+MANAGER_OPERATIONS = (
+    # People and devices (manage/people_api.py), and freeing a counter.
+    "listAccounts", "addAccount", "disableAccount", "enableAccount", "resetAccountPassword",
+    "setAccountServicePoints", "listKiosks", "addKiosk", "renameKiosk", "revokeKiosk",
+    "listCounterSeats", "freeCounter",
+    # Statistics (manage/statistics_api.py).
+    "getTodayOverview", "getStatistics", "exportStatisticsCsv", "getMonthlyReport",
+    "getStaffingForecast",
+)  # fmt: skip
+MANAGER, MANAGER_PASSWORD = "pomo", "manager-password"
+
+
+@pytest.fixture
+def manager_headers(jono_server, live_server) -> dict[str, str]:
+    """The session cookie and CSRF token of a manager of Helsinki (made with `jono users`)."""
+    jono_server.run_command(
+        "users", "add", MANAGER, "--role", "manager", "--service-points", "helsinki",
+        stdin=MANAGER_PASSWORD + "\n",
+    )  # fmt: skip
+    with requests.Session() as session:
+        log_in_clerk(session, live_server, MANAGER, MANAGER_PASSWORD)
+        return {
+            "Cookie": f"jono_session={session.cookies['jono_session']}",
+            "X-CSRF-Token": session.headers["X-CSRF-Token"],
+        }
+
+
+def test_the_manager_operations_keep_their_document_for_a_manager(
+    api_schema, manager_headers, http
+):
+    fuzzed = fuzz(api_schema, http, headers=manager_headers, only=MANAGER_OPERATIONS)
+    assert set(fuzzed) == set(MANAGER_OPERATIONS)

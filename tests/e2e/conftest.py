@@ -42,7 +42,7 @@ START_TIMEOUT_SECONDS = 20
 STOP_TIMEOUT_SECONDS = 15
 REDIS_START_SECONDS = 10
 LIVE_KIOSK_BURST = 1_000_000
-TEST_GRACEFUL_TIMEOUT_SECONDS = 3
+TEST_GRACEFUL_TIMEOUT_SECONDS = 1  # a test server with open sockets stops within a second
 ALL_DAYS_OPEN = (
     "opening_hours = { "
     + ", ".join(

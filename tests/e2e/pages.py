@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+# axe-core from npm (package.json), injected into a page as a script: its context must be made
+# with bypass_csp=True, as the pages' CSP rightly forbids inline scripts.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -97,3 +101,15 @@ def take_urgent_number(kiosk: Page, service_point: str, expiry: tuple[int, int])
     ) as issued:
         kiosk.click('[data-party="1"]')
     return issued.value
+
+
+def serious_violations(page: Page) -> list[str]:
+    """Run axe-core on the page; return its serious and critical violations, described."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import io
 import wave
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, urgent_ticket_body
-from tests.e2e.pages import chromium, pair_screen, seat_clerk
+from tests.e2e.pages import chromium, pair_screen, seat_clerk, serious_violations
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MINIMUM_TARGET_PIXELS = 44
 
 
@@ -65,18 +62,6 @@ def new_page(browser):
     for context in contexts:
         context.close()
     assert errors == []
-
-
-def serious_violations(page: Page) -> list[str]:
-    """Run axe-core on the page; return its serious and critical violations, described."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + ", ".join(str(node["target"]) for node in violation["nodes"][:3])
-        for violation in result["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def small_buttons(page: Page) -> list[str]:

@@ -12,10 +12,11 @@ from tests.e2e.pages import WAIT_MILLISECONDS, chromium, record_errors
 
 def choose_first_free_time(page: Page) -> None:
     """Click the first day with free times (this month or the next) and its first time."""
-    expect(page.locator("#calendar-status")).not_to_have_text(re.compile("…"))
-    if page.locator(".calendar-day").count() == 0:  # late in the month: nothing left in it
+    expect(page.locator("#calendar-grid")).not_to_have_attribute("aria-busy", "true")
+    if page.locator(".calendar-day.is-free").count() == 0:  # late in the month: none left
         page.click("#month-next")
-    page.locator(".calendar-day").first.click()
+        expect(page.locator("#calendar-grid")).not_to_have_attribute("aria-busy", "true")
+    page.locator(".calendar-day.is-free").first.click()
     page.locator(".calendar-time").first.click()
 
 
@@ -42,11 +43,13 @@ def test_book_in_finnish_then_cancel_in_english(live_server, tmp_path):
         expect(page.locator("#contact")).to_be_visible()
         page.fill("#email", "ei-kelpaa@")
         page.click("#confirm")
-        expect(page.locator("#contact-problem")).to_be_visible()
+        expect(page.locator("#email-problem")).to_be_visible()  # at the field it is about
+        expect(page.locator("#email")).to_have_attribute("aria-invalid", "")
         page.fill("#email", "anna.virtanen@example.fi")
         page.fill("#phone", "040 123 4567")
         page.click("#confirm")
         expect(page.locator("#confirmation")).to_be_visible()
+        expect(page.locator("#confirmed-persons")).to_have_text("2")
         key = page.locator("#reservation-key").inner_text()
         pin = page.locator("#pin-code").inner_text()
         assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", key)
@@ -65,7 +68,7 @@ def test_book_in_finnish_then_cancel_in_english(live_server, tmp_path):
         manage.fill("#pin-input", pin)
         manage.click("#login")
         expect(manage.locator("#detail-status")).to_have_text("Booked")
-        expect(manage.locator("#detail-persons")).to_have_text("2 persons")
+        expect(manage.locator("#detail-persons")).to_have_text("2")  # under "Persons"
         expect(manage.locator("#detail-email")).to_have_text("anna.virtanen@example.fi")
         manage.once("dialog", lambda dialog: dialog.accept())
         manage.click("#cancel")

@@ -93,7 +93,9 @@ def test_an_appointment_is_checked_in_at_the_kiosk_and_called_to_a_counter(
         expect(counter.locator("#current-number")).to_have_text(number)
         counter.screenshot(path=tmp_path / "counter-appointment.png", full_page=True)
 
-        # The clerk books the next appointment for the customer, without contact details.
+        # The clerk books the next appointment for the customer, without contact details, on
+        # the counter's appointments tab.
+        counter.click("#tab-appointments")
         expect(counter.locator("#book-service-point")).to_have_value("tampere")
         counter.select_option("#book-category", "citizenship")
         # The first day with free times: late in the evening today may have none left.

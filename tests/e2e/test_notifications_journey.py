@@ -106,6 +106,7 @@ def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, ht
     with chromium() as browser:
         counter = open_page(browser, errors, "counter", f"{base}/counter?lang=en")
         seat_clerk(counter, (CLERK, CLERK_PASSWORD), "tampere", 2)
+        counter.click("#tab-appointments")  # the appointments are the counter's second tab
         counter.locator("#day-appointments button.show-messages").first.click()
         rows = counter.locator("#appointment-messages-rows tr")
         expect(rows).to_have_count(2)
@@ -135,6 +136,7 @@ def test_messages_go_out_and_the_counter_and_kiosk_show_them(server, outside, ht
         )
         expect(kiosk.locator("#turn-near-phone")).to_have_value("")
         assert len(gateway.requests) == 1  # one ahead: not near yet
+        counter.click("#tab-queue")
         counter.click("#action-call-next")  # calls the number ahead: now nobody is
         wait_for(lambda: len(gateway.requests) == 2)
         text = gateway.json_bodies()[1]

@@ -79,7 +79,7 @@ def test_triage_visit(client, db, answers, outcome, queue):
         assert body["estimate"]["waiting_count"] == 0
     else:
         assert body["estimate"] is None
-    assert count_rows(db) == {"tickets": 0, "events": 0}  # triage writes nothing
+    assert count_rows(db) == {"tickets": 0, "events": 0}  # only its verdict (test_triage_outcomes)
 
 
 def test_triage_splits_a_party_of_nine(client):

@@ -186,3 +186,28 @@ def test_a_number_of_another_point_is_not_spoken_at_its_own_kiosk_either(pair_ki
     assert response.status_code == 404
     assert response.json["error"]["code"] == "number_not_issued_today"
     assert speech_service(config).synthesis_runs == 0
+
+
+def test_the_language_screen_is_read_in_all_three_languages_in_turn(app):
+    """Nobody has chosen a language yet: Finnish, then Swedish, then English, each its own."""
+    from shared.speech.speakable import LANGUAGE_SCREEN_ORDER, LANGUAGE_SCREEN_PHRASES
+
+    assert LANGUAGE_SCREEN_ORDER == ("fi", "sv", "en")
+    with app.test_request_context():
+        texts = [screen_text("language", language, {}) for language in LANGUAGE_SCREEN_ORDER]
+    assert texts == [LANGUAGE_SCREEN_PHRASES[language] for language in LANGUAGE_SCREEN_ORDER]
+    assert texts[0].startswith("Tervetuloa") and texts[1].startswith("Välkommen")
+    assert texts[2].startswith("Welcome")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fi", "Passisi uusii se maa, joka on sen myöntänyt"),
+        ("sv", "Ditt pass förnyas av det land som har utfärdat det"),
+        ("en", "Your passport is renewed by the country that issued it"),
+    ],
+)
+def test_the_foreign_passport_verdict_is_read_as_shown(app, language, words):
+    with app.test_request_context():
+        assert words in screen_text("book_online_foreign_passport", language, {})

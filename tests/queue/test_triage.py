@@ -235,3 +235,34 @@ def test_permit_expiring_later_needs_no_appointment_answer():
     """The appointment question is only asked when the expiry is inside the window."""
     result = decide(matter="residence_permit", expiry_year=2027, expiry_month=9)
     assert result.outcome == BOOK_ONLINE
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"matter": "residence_permit", "expiry_year": 2027, "expiry_month": 3},  # 4 months
+        {
+            "matter": "travel_document",
+            "passport_issued_by_finland": True,
+            "expiry_year": 2028,
+            "expiry_month": 1,
+        },
+        {"matter": "travel_document", "passport_issued_by_finland": False},
+        {"matter": "residence_permit", "no_expiring_document": True},
+    ],
+)
+def test_a_document_beyond_the_window_needs_no_more_answers(answers):
+    """The kiosk's shorter path: neither "did you find a time?" nor the persons are asked."""
+    result = decide(**answers)
+    assert (result.outcome, result.party_groups) == (BOOK_ONLINE, (1,))
+
+
+def test_the_last_month_of_the_window_still_asks_whether_a_time_was_found():
+    with pytest.raises(TriageError) as missing:
+        decide(matter="residence_permit", expiry_year=2027, expiry_month=2)  # 3 months
+    assert missing.value.params == {"question": "found_appointment"}
+
+
+def test_a_foreign_passport_is_told_why():
+    result = decide(matter="travel_document", passport_issued_by_finland=False)
+    assert result.reasons == ("passport_not_issued_by_finland",)

@@ -37,6 +37,30 @@ CLERK_OPERATIONS = {
     "freeCounter",
     "listExpiredTickets",
 }
+# The manager pages' people and devices (manage/people_api.py): a session, and a manager's role.
+CLERK_OPERATIONS |= {
+    "listAccounts",
+    "addAccount",
+    "disableAccount",
+    "enableAccount",
+    "resetAccountPassword",
+    "setAccountServicePoints",
+    "listKiosks",
+    "addKiosk",
+    "renameKiosk",
+    "revokeKiosk",
+    "listCounterSeats",
+}
+# The counter screen's own reads (counter/api.py): the counters to choose from, the waiting list.
+CLERK_OPERATIONS |= {"listCounters", "listWaitingTickets"}
+# The manager pages' figures (manage/statistics_api.py): a session, and a manager's role.
+CLERK_OPERATIONS |= {
+    "getTodayOverview",
+    "getStatistics",
+    "exportStatisticsCsv",
+    "getMonthlyReport",
+    "getStaffingForecast",
+}
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 

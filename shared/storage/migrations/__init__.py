@@ -27,6 +27,8 @@ from shared.storage.migrations import (
     m012_print_jobs,
     m013_day_indexes,
     m014_triage_outcomes,
+    m015_manager_role,
+    m016_statistics_indexes,
 )
 from shared.storage.timestamps import utc_text
 from shared.storage.transactions import write_transaction
@@ -47,6 +49,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m012_print_jobs.apply,
     m013_day_indexes.apply,
     m014_triage_outcomes.apply,
+    m015_manager_role.apply,
+    m016_statistics_indexes.apply,
 ]
 
 

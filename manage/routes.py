@@ -28,7 +28,7 @@ from manage.statistics_api import (
 from manage.statistics_schemas import PeriodQuery
 from shared.config.service_points import ServicePoint
 from shared.errors import DomainError
-from shared.statistics.forecast import StaffingForecast, staffing_forecast
+from shared.statistics.forecast import HISTORY_WEEKS, StaffingForecast, staffing_forecast
 from shared.statistics.history import Statistics, statistics
 from shared.statistics.periods import Period
 from shared.statistics.today import today_overview
@@ -315,6 +315,7 @@ def forecast(service_point_id: str):
                 today_here + timedelta(days=offset) for offset in range(FORECAST_DAYS_AHEAD)
             ],
             "previous_week_day": day - timedelta(days=7),
+            "history_weeks": HISTORY_WEEKS,  # what the method says while no history is used yet
             "service_level_percent": state.config.rules.service_level_percent,
         }
 

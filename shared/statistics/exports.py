@@ -45,6 +45,18 @@ DAILY_COLUMNS = (
 )  # fmt: skip
 
 
+def _csv_with_local_moments(point, columns, moment_columns, rows) -> str:
+    """The rows as CSV under `columns`, the UTC moments of `moment_columns` in local time."""
+    moments = {columns.index(name) for name in moment_columns}
+    return _csv(
+        columns,
+        (
+            [_local(point, value) if index in moments else value for index, value in enumerate(row)]
+            for row in rows
+        ),
+    )
+
+
 def tickets_csv(
     db: sqlite_utils.Database,
     config: Config,
@@ -68,15 +80,8 @@ def tickets_csv(
         FROM period_tickets ORDER BY issued_at, id""",
         values,
     )
-    moments = {TICKET_COLUMNS.index(name) for name in ("issued_at", "first_called_at")}
-    moments |= {TICKET_COLUMNS.index(name) for name in ("called_at", "finished_at")}
-    return _csv(
-        TICKET_COLUMNS,
-        (
-            [_local(point, value) if index in moments else value for index, value in enumerate(row)]
-            for row in rows
-        ),
-    )
+    moments = ("issued_at", "first_called_at", "called_at", "finished_at")
+    return _csv_with_local_moments(point, TICKET_COLUMNS, moments, rows)
 
 
 def appointments_csv(
@@ -110,15 +115,8 @@ def appointments_csv(
         """,
         [point.id, period.first_day.isoformat(), period.last_day.isoformat()],
     )
-    moments = {APPOINTMENT_COLUMNS.index(name) for name in ("starts_at", "ends_at")}
-    moments |= {APPOINTMENT_COLUMNS.index(name) for name in ("booked_at", "checked_in_at")}
-    return _csv(
-        APPOINTMENT_COLUMNS,
-        (
-            [_local(point, value) if index in moments else value for index, value in enumerate(row)]
-            for row in rows
-        ),
-    )
+    moments = ("starts_at", "ends_at", "booked_at", "checked_in_at")
+    return _csv_with_local_moments(point, APPOINTMENT_COLUMNS, moments, rows)
 
 
 def daily_csv(

@@ -43,6 +43,9 @@ MAX_COUNTERS = 50
 COUNTER_EVENTS = ("CounterOpened", "CounterClosed")
 
 
+HISTORY_WEEKS = 4  # the same weekdays a forecast learns from, unless asked otherwise
+
+
 @dataclass(frozen=True)
 class ForecastHour:
     """One local hour of the day: the arrivals expected, the counters they need and the wait
@@ -113,7 +116,7 @@ def staffing_forecast(
     service_point: str,
     day: date,
     now: datetime,
-    weeks: int = 4,
+    weeks: int = HISTORY_WEEKS,
 ) -> StaffingForecast:
     """Forecast the counters each hour of `day` needs, from the same weekday of the last
     `weeks` weeks, with the counters open in the hours already begun and last week's check.

@@ -29,6 +29,7 @@ from shared.accounts.kiosks import add_kiosk
 from shared.clock import SystemClock
 from shared.config import load_config
 from shared.storage.connections import connect
+from tests.e2e.pages import chromium
 from tests.live_state import PageState
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -560,3 +561,11 @@ def clerk_credentials() -> tuple[str, str]:
 def urgent_expiry() -> tuple[int, int]:
     """(year, month) of an expiry that makes a residence permit urgent today: next month."""
     return next_month_expiry()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module; each test opens its own contexts in it (a module
+    that needs other Chromium flags defines its own)."""
+    with chromium() as launched:
+        yield launched

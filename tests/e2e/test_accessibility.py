@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, urgent_ticket_body
-from tests.e2e.pages import chromium, pair_screen, seat_clerk, serious_violations
+from tests.e2e.pages import pair_screen, seat_clerk, serious_violations
 
 MINIMUM_TARGET_PIXELS = 44
 
@@ -35,13 +35,6 @@ def jono_server(tmp_path_factory):
 def live_server(jono_server):
     """The module's server's address."""
     return jono_server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for this module's tests."""
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

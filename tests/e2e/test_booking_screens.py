@@ -18,7 +18,7 @@ import requests
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.pages import WAIT_MILLISECONDS, chromium, serious_violations
+from tests.e2e.pages import WAIT_MILLISECONDS, serious_violations
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
@@ -41,12 +41,6 @@ def server(tmp_path_factory):
         yield server.url
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

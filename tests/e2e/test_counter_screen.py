@@ -17,7 +17,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ALL_POINTS, LiveServer, log_in_clerk, urgent_ticket_body
-from tests.e2e.pages import chromium, seat_clerk, serious_violations
+from tests.e2e.pages import seat_clerk, serious_violations
 
 SCREENS = [(1280, 720), (1920, 1080)]
 WAITING = 40
@@ -69,12 +69,6 @@ def issue(kiosk: requests.Session, base_url: str, language: str) -> dict:
 def forty_waiting(kiosk, live_server):
     """40 urgent numbers waiting at Helsinki, in the three languages by turns."""
     return [issue(kiosk, live_server, LANGUAGES[index % 3]) for index in range(WAITING)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import requests
 from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.conftest import HELSINKI, LiveServer, next_month_expiry
-from tests.e2e.pages import chromium, pair_screen, serious_violations
+from tests.e2e.pages import pair_screen, serious_violations
 
 POINT = "tampere"
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
@@ -105,13 +105,6 @@ def jono_server(tmp_path_factory):
 def live_server(jono_server):
     """The module's server's address."""
     return jono_server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the walk."""
-    with chromium() as launched:
-        yield launched
 
 
 def later_reservation_key(live_server: str) -> str:

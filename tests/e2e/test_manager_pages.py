@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, log_in_clerk, urgent_ticket_body
-from tests.e2e.pages import chromium, serious_violations
+from tests.e2e.pages import serious_violations
 
 MANAGER = "paivi"
 MANAGER_PASSWORD = "e2e-manager-password"
@@ -42,13 +42,6 @@ def jono_server(tmp_path_factory):
 def live_server(jono_server):
     """The module's server's address."""
     return jono_server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for this module's tests."""
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

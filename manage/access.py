@@ -11,10 +11,12 @@ they may give are decided here too, so the API and the pages agree.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
-from flask import render_template
+from flask import render_template, request
 
 from shared.accounts.users import User
+from shared.config.reader import LANGUAGES
 from shared.errors import DomainError
 from shared.web.clerk_auth import (
     current_csrf_token,
@@ -141,7 +143,8 @@ def render_refusal(refusal: DomainError, active: str = ""):
 
 def _layout_values(user: User | None, point, active: str) -> dict:
     """What the layout needs: the user (None on the login page), the point, the points to pick
-    from, the active nav entry and the session's CSRF token."""
+    from, the active nav entry, the session's CSRF token, and the language links, which keep
+    the page's other choices (a period, a queue)."""
     config = jono().config
     managed = managed_service_points(user) if user is not None else []
     return {
@@ -151,4 +154,8 @@ def _layout_values(user: User | None, point, active: str) -> dict:
         "managed_points": [config.service_point(point_id) for point_id in managed],
         "active": active,
         "csrf_token": current_csrf_token(),
+        "language_links": {
+            code: "?" + urlencode({**request.args.to_dict(flat=False), "lang": code}, doseq=True)
+            for code in LANGUAGES
+        },
     }

@@ -228,3 +228,18 @@ def test_the_forecast_pages_chart_agrees_with_its_table(manager):
     assert figure["marks"]
     assert_marks_agree_with_table(figure)
     assert {column for _, column, _, _ in figure["marks"]} <= {"Counters needed", "Counters open"}
+
+
+def test_a_language_link_keeps_the_chosen_period_and_queue(manager):
+    page = f"/manage/helsinki/history?period=week&day={WEEK_MONDAY}&queue=urgent"
+    html = manager.get(page, headers=ENGLISH).get_data(as_text=True)
+
+    link = f"?period=week&amp;day={WEEK_MONDAY}&amp;queue=urgent&amp;lang=sv"
+    assert f'href="{link}"' in html
+    answer = manager.get(link.replace("&amp;", "&").replace("?", "/manage/helsinki/history?"))
+    assert answer.status_code == 302
+    assert answer.location.endswith(
+        f"/manage/helsinki/history?period=week&day={WEEK_MONDAY}&queue=urgent"
+    )
+    swedish = manager.get(answer.location).get_data(as_text=True)
+    assert 'lang="sv"' in swedish

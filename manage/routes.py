@@ -24,6 +24,7 @@ from manage.statistics_api import (
     requested_period,
     requested_queue,
     today_document,
+    worked_out,
 )
 from manage.statistics_schemas import PeriodQuery
 from shared.config.service_points import ServicePoint
@@ -87,7 +88,7 @@ def today(service_point_id: str):
 
     def values(point: ServicePoint) -> dict:
         state = jono()
-        overview = today_overview(get_db(), state.config, point.id, state.clock.now())
+        overview = worked_out(today_overview, get_db(), state.config, point.id, state.clock.now())
         return {
             "overview": overview,
             "overview_document": today_document(overview),
@@ -239,7 +240,7 @@ def history(service_point_id: str):
     def values(point: ServicePoint) -> dict:
         state = jono()
         query, period, queue, problem = _period_query(point)
-        figures = statistics(get_db(), state.config, point.id, period, queue)
+        figures = worked_out(statistics, get_db(), state.config, point.id, period, queue)
         text = _figure_format()
         return {
             "query": query,
@@ -305,7 +306,7 @@ def forecast(service_point_id: str):
             day = today_here
         if not today_here - timedelta(days=366) <= day <= today_here + timedelta(days=366):
             day = today_here
-        result = staffing_forecast(get_db(), state.config, point.id, day, now)
+        result = worked_out(staffing_forecast, get_db(), state.config, point.id, day, now)
         text = _figure_format()
         return {
             "forecast": result,

@@ -10,7 +10,10 @@ reads the query, checks who asks, and turns the dataclasses into the documented 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
+from typing import TypeVar
 
 from apiflask import APIBlueprint
 from flask import Response
@@ -39,6 +42,7 @@ from shared.storage.timestamps import utc_text
 from shared.web.clerk_auth import CLERK_ONLY, clerk_required
 from shared.web.context import get_db, jono
 from shared.web.i18n import current_language
+from shared.web.slow_work import SlowWorkLimit, off_the_loop
 
 api = APIBlueprint("manage_statistics_api", __name__, url_prefix="/api/v1", tag="Statistics")
 # Days outside these are no service day Jono has or will have: refused before any date sum
@@ -51,12 +55,25 @@ ERRORS = {
     401: "Not logged in",
     403: "Not a manager (`manager_only`), or not a manager of this service point",
     404: "Unknown service point or queue",
+    503: "Two figures are being worked out already (`busy`): try again in a moment",
 }
+# A period's figures are long read-only SQL statements (a year of a busy point takes seconds)
+# and a report is also reportlab's work: they run in a native thread, so the event loop keeps
+# serving the kiosks, counters and displays meanwhile, and at most two at once.
+FIGURE_WORK = SlowWorkLimit(2)
+Result = TypeVar("Result")
 CSV_EXPORTS = {
     "tickets": exports.tickets_csv,
     "appointments": exports.appointments_csv,
     "daily": exports.daily_csv,
 }
+
+
+def worked_out(work: Callable[..., Result], *args, **kwargs) -> Result:
+    """`work(*args, **kwargs)` in one of FIGURE_WORK's places, off the event loop (503 ``busy``
+    when both places stay taken for its wait)."""
+    with FIGURE_WORK.place():
+        return off_the_loop(partial(work, *args, **kwargs))
 
 
 def local_today(point: ServicePoint, now: datetime) -> date:
@@ -161,13 +178,15 @@ def forecast_document(forecast: StaffingForecast) -> dict:
     " target), failed prints and messages, and today's appointments. The manager's Today page"
     " fetches it again when the point's live events say something changed.",
     **CLERK_ONLY,
-    responses={key: ERRORS[key] for key in (401, 403, 404)},
+    responses={key: ERRORS[key] for key in (401, 403, 404, 503)},
 )
 def get_today_overview(service_point_id: str):
     """The live overview of today at one service point."""
     point = managed_point(service_point_id)
     state = jono()
-    return today_document(today_overview(get_db(), state.config, point.id, state.clock.now()))
+    return today_document(
+        worked_out(today_overview, get_db(), state.config, point.id, state.clock.now())
+    )
 
 
 @api.get("/service-points/<service_point_id>/statistics")
@@ -190,7 +209,9 @@ def get_statistics(service_point_id: str, query: dict):
     state = jono()
     period = requested_period(query, local_today(point, state.clock.now()))
     queue = requested_queue(state.config, query.get("queue"))
-    return statistics_document(statistics(get_db(), state.config, point.id, period, queue))
+    return statistics_document(
+        worked_out(statistics, get_db(), state.config, point.id, period, queue)
+    )
 
 
 @api.get("/service-points/<service_point_id>/statistics/export")
@@ -219,7 +240,7 @@ def export_statistics_csv(service_point_id: str, query: dict):
     period = requested_period(query, local_today(point, state.clock.now()))
     queue = requested_queue(state.config, query.get("queue"))
     which = query["which"]
-    text = CSV_EXPORTS[which](get_db(), state.config, point.id, period, queue)
+    text = worked_out(CSV_EXPORTS[which], get_db(), state.config, point.id, period, queue)
     filename = f"jono-{point.id}-{which}-{period.first_day}_{period.last_day}.csv"
     return Response(
         text,
@@ -246,7 +267,7 @@ def export_statistics_csv(service_point_id: str, query: dict):
             "description": "The report",
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         },
-        **{key: ERRORS[key] for key in (401, 403, 404)},
+        **{key: ERRORS[key] for key in (401, 403, 404, 503)},
         400: "A year or month out of range",
     },
 )
@@ -257,8 +278,15 @@ def get_monthly_report(service_point_id: str, query: dict):
     now = state.clock.now()
     today = local_today(point, now)
     year, month = query.get("year") or today.year, query.get("month") or today.month
-    pdf = monthly_report_pdf(
-        get_db(), state.config, point.id, year, month, generated_at=now, language=current_language()
+    pdf = worked_out(
+        monthly_report_pdf,
+        get_db(),
+        state.config,
+        point.id,
+        year,
+        month,
+        generated_at=now,
+        language=current_language(),
     )
     filename = f"jono-{point.id}-{year:04d}-{month:02d}.pdf"
     return Response(
@@ -294,5 +322,7 @@ def get_staffing_forecast(service_point_id: str, query: dict):
     state = jono()
     now = state.clock.now()
     day = _supported(query.get("day")) or local_today(point, now)
-    forecast = staffing_forecast(get_db(), state.config, point.id, day, now, query["weeks"])
+    forecast = worked_out(
+        staffing_forecast, get_db(), state.config, point.id, day, now, query["weeks"]
+    )
     return forecast_document(forecast)

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from manage.statistics_api import FIGURE_WORK
 from shared.accounts.users import add_user
 from shared.statistics import exports
 from shared.statistics.forecast import staffing_forecast
@@ -265,6 +266,28 @@ def test_the_monthly_report_is_a_pdf(week, manager):
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == 'inline; filename="jono-helsinki-2026-11.pdf"'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "statistics/today",
+        f"statistics?{WEEK_QUERY}",
+        f"statistics/export?which=daily&{WEEK_QUERY}",
+        "reports/monthly?year=2026&month=11",
+        "staffing-forecast",
+    ],
+)
+def test_figures_wait_for_one_of_two_places_and_are_refused_as_busy_beyond(
+    week, manager, monkeypatch, path
+):
+    """Two figures being worked out already: a third is refused quickly (503 busy), and is
+    answered once a place is free again."""
+    monkeypatch.setattr(FIGURE_WORK, "wait_seconds", 0.05)
+    with FIGURE_WORK.place(), FIGURE_WORK.place():
+        refused = manager.get(f"{HELSINKI}/{path}")
+    assert (refused.status_code, refused.json["error"]["code"]) == (503, "busy")
+    assert manager.get(f"{HELSINKI}/{path}").status_code == 200
 
 
 def test_an_admin_gets_every_operation(week, logged_in):
